@@ -1,0 +1,45 @@
+"""Dependencies, declared once as Annotated aliases; tests override them through `app.state`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..errors import NotAuthenticated, VersionRequired
+from ..runtime import Runtime
+from ..services import queries
+
+bearer = HTTPBearer(auto_error=False, description="每个用户一个令牌（review-workflow demo 会写出演示用户的令牌）")
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def current_user_id(
+    rt: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> int:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise NotAuthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
+    return queries.authenticate(rt, credentials.credentials)
+
+
+CurrentUser = Annotated[int, Depends(current_user_id)]
+
+
+def expected_version(if_match: Annotated[str | None, Header(description="案件当前版本号")] = None) -> int:
+    """`If-Match: 3` (an ETag-style `"3"` or `W/"3"` is accepted too)."""
+    if if_match is None or not if_match.strip():
+        raise VersionRequired("请在 If-Match 头中提供案件的当前版本号，以免覆盖他人的修改")
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise VersionRequired(f"If-Match 应为案件版本号（整数），收到：{if_match!r}")
+    return int(raw)
+
+
+ExpectedVersion = Annotated[int, Depends(expected_version)]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Query, Response
+
+from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, ErrorPublic, TasksPublic
+from ...services import cases, queries
+from ..deps import CurrentUser, ExpectedVersion, RuntimeDep
+
+router = APIRouter(prefix="/api")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 422, 428)
+}
+
+
+@router.post("/cases", status_code=201, summary="发起案件", responses=ERRORS)
+def create_case(rt: RuntimeDep, user: CurrentUser, body: CaseCreate) -> CasePublic:
+    return cases.start_case(rt, user, body.workflow, body.title, body.party, dict(body.model_extra or {}))
+
+
+@router.get("/cases", summary="可见的案件（筛选、分页）", responses=ERRORS)
+def list_cases(
+    rt: RuntimeDep,
+    user: CurrentUser,
+    workflow: str | None = None,
+    state: str | None = None,
+    q: Annotated[str | None, Query(description="按案由或当事人检索")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)] = 20,
+) -> CasesPublic:
+    return queries.list_cases(rt, user, workflow=workflow, state=state, q=q, page=page, page_size=page_size)
+
+
+@router.get("/cases/{case_id}", summary="案件详情：状态、可执行事件、历史、文书、期限", responses=ERRORS)
+def get_case(rt: RuntimeDep, user: CurrentUser, case_id: int) -> CaseDetail:
+    return queries.get_case(rt, user, case_id)
+
+
+@router.post("/cases/{case_id}/events/{event}", summary="执行事件（需 If-Match 版本号）", responses=ERRORS)
+def fire_event(
+    rt: RuntimeDep,
+    user: CurrentUser,
+    case_id: int,
+    event: str,
+    version: ExpectedVersion,
+    payload: Annotated[dict[str, Any] | None, Body()] = None,
+) -> CasePublic:
+    return cases.fire(rt, case_id, event, user, payload or {}, version)
+
+
+@router.get(
+    "/cases/{case_id}/documents/{doc_id}",
+    summary="下载文书（.docx）",
+    response_class=Response,
+    responses={200: {"content": {DOCX: {}}}, **ERRORS},
+)
+def download_document(rt: RuntimeDep, user: CurrentUser, case_id: int, doc_id: int) -> Response:
+    filename, content = queries.get_document(rt, user, case_id, doc_id)
+    return Response(
+        content,
+        media_type=DOCX,
+        headers={"Content-Disposition": f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@router.get("/tasks", summary="待办：当前用户现在可以处理的案件", responses=ERRORS)
+def list_tasks(rt: RuntimeDep, user: CurrentUser) -> TasksPublic:
+    return queries.list_tasks(rt, user)

@@ -1,0 +1,156 @@
+"""Tables. Schemas for the wire live in `schemas.py`; nothing here is sent as is."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: every time in this system is timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    doc_code: Mapped[str] = mapped_column(String(40), unique=True)  # 代字, e.g. 郑市监
+    kind: Mapped[str] = mapped_column(String(40), default="enforcement")  # or filing_review (司法局)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    certificate_no: Mapped[str | None] = mapped_column(String(60))  # 执法证号
+    certificate_valid_from: Mapped[date | None] = mapped_column(Date)
+    certificate_valid_until: Mapped[date | None] = mapped_column(Date)
+    legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class Instance(Base):
+    """One case moving through one workflow. `state` is written only by the engine, via services.fire."""
+
+    __tablename__ = "workflow_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(80), index=True)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    party: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    handler: Mapped[User] = relationship(lazy="joined")
+
+    # Optimistic locking: every UPDATE checks and bumps the version.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditEvent(Base):
+    """全过程记录: one row per move, chained per case by hash (previous hash + this event)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    event: Mapped[str] = mapped_column(String(80))
+    from_state: Mapped[str | None] = mapped_column(String(80))
+    to_state: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("agency_id", "year", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    audit_event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_events.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(80))  # the key under `documents:` in the YAML
+    title: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(String(80))  # 文号 代字〔2026〕N号
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DocumentCounter(Base):
+    """The last 文号 serial per agency and year; its row lock keeps numbers gapless and unique."""
+
+    __tablename__ = "document_counters"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Index("ix_audit_events_instance", AuditEvent.instance_id, AuditEvent.seq)

@@ -1,0 +1,74 @@
+"""What a running process holds: loaded definitions, their engines and payload models, the clock, the
+database. Built once at start by an entrance (API, CLI, worker) and passed to the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import Engine as DbEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import payloads
+from .clock import Clock
+from .config import Settings
+from .db import make_engine, make_sessionmaker
+from .definitions import Definition, load_definitions
+from .engine import Engine
+from .errors import NotFound
+from .guards import GUARDS
+
+
+@dataclass
+class Workflow:
+    definition: Definition
+    engine: Engine
+    case_model: type[BaseModel]
+    event_models: dict[str, type[BaseModel]] = field(default_factory=dict)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    workflows: dict[str, Workflow]
+    clock: Clock
+    db: DbEngine
+    sessions: sessionmaker[Session]
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.settings.templates_dir
+
+    def workflow(self, name: str) -> Workflow:
+        try:
+            return self.workflows[name]
+        except KeyError:
+            raise NotFound(f"没有名为 {name!r} 的流程") from None
+
+
+def load_workflows(settings: Settings) -> dict[str, Workflow]:
+    definitions = load_definitions(settings.workflows_dir, GUARDS, settings.templates_dir)
+    return {
+        name: Workflow(
+            definition=d,
+            engine=Engine(d),
+            case_model=payloads.build_model(f"{name}_case", d.case_fields),
+            event_models={
+                t.event: payloads.build_model(f"{name}_{t.event}", t.payload) for t in d.transitions
+            },
+        )
+        for name, d in definitions.items()
+    }
+
+
+def build_runtime(settings: Settings | None = None) -> Runtime:
+    settings = settings or Settings()
+    db = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        workflows=load_workflows(settings),
+        clock=Clock(pinned=settings.now, timezone=settings.timezone),
+        db=db,
+        sessions=make_sessionmaker(db),
+    )

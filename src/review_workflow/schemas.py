@@ -1,0 +1,166 @@
+"""Public shapes, per direction: what comes in (…Create) and what goes out (…Public). Never ORM rows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    workflow: str = Field(min_length=1, description="流程名称，如 major_decision_review")
+    title: str = Field(min_length=1, max_length=300, description="案由 / 事项名称")
+    party: str = Field(min_length=1, max_length=300, description="当事人")
+
+
+class Named(BaseModel):
+    id: int
+    name: str
+
+
+class FieldPublic(BaseModel):
+    name: str
+    type: str
+    title: str
+    required: bool
+    choices: list[str] | None = None
+    fields: list[FieldPublic] | None = None
+
+
+class EventPublic(BaseModel):
+    event: str
+    title: str
+    dest: str
+    payload: list[FieldPublic]
+
+
+class CasePublic(BaseModel):
+    id: int
+    workflow: str
+    workflow_title: str
+    title: str
+    party: str
+    state: str
+    state_title: str
+    final: bool
+    version: int
+    agency: Named
+    handler: Named
+    definition_hash: str
+    data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CasesPublic(BaseModel):
+    data: list[CasePublic]
+    count: int
+    page: int
+    page_size: int
+
+
+class AuditEventPublic(BaseModel):
+    seq: int
+    event: str
+    event_title: str
+    from_state: str | None
+    to_state: str
+    actor: Named | None
+    payload: dict[str, Any]
+    at: datetime
+    hash: str
+    documents: list[int]
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    kind: str
+    title: str
+    number: str
+    sha256: str
+    size: int | None = None
+    created_at: datetime
+    url: str
+
+
+class DeadlinePublic(BaseModel):
+    id: int
+    kind: str
+    title: str
+    rule: str
+    start: date
+    due: date
+    warning: date | None
+    status: str
+    provisional: bool
+    responsible: Named | None
+    closed_at: datetime | None = None
+    closed_late: bool | None = None
+
+
+class CaseDetail(CasePublic):
+    available_events: list[EventPublic]
+    history: list[AuditEventPublic]
+    documents: list[DocumentPublic]
+    deadlines: list[DeadlinePublic]
+
+
+class TaskPublic(BaseModel):
+    case: CasePublic
+    events: list[EventPublic]
+
+
+class TasksPublic(BaseModel):
+    data: list[TaskPublic]
+    count: int
+
+
+class StatePublic(BaseModel):
+    name: str
+    title: str
+    final: bool
+    initial: bool
+
+
+class TransitionPublic(BaseModel):
+    event: str
+    title: str
+    sources: list[str]
+    dest: str
+    roles: list[str]
+    guards: list[str]
+    documents: list[str]
+    payload: list[FieldPublic]
+
+
+class WorkflowSummary(BaseModel):
+    name: str
+    title: str
+    description: str
+    content_hash: str
+    start_roles: list[str]
+
+
+class WorkflowPublic(WorkflowSummary):
+    initial: str
+    states: list[StatePublic]
+    transitions: list[TransitionPublic]
+    case_fields: list[FieldPublic]
+    mermaid: str
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    name: str
+    roles: list[str]
+    agency: Named

@@ -1,0 +1,53 @@
+"""Who is calling: bearer tokens to users, users to the guards' plain `Actor`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotAuthenticated
+from ..guards import Actor
+from ..models import User
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def user_by_token(session: Session, token: str) -> User:
+    user = session.scalars(select(User).where(User.token_hash == hash_token(token))).one_or_none()
+    if user is None or not user.active:
+        raise NotAuthenticated("令牌无效或已停用，请重新获取")
+    return user
+
+
+def load_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotAuthenticated("用户不存在或已停用")
+    return user
+
+
+def as_actor(user: User) -> Actor:
+    return Actor(
+        id=user.id,
+        name=user.name,
+        agency_id=user.agency_id,
+        roles=frozenset(user.roles),
+        certificate_no=user.certificate_no,
+        certificate_valid_from=user.certificate_valid_from,
+        certificate_valid_until=user.certificate_valid_until,
+        legal_qualification=user.legal_qualification,
+    )
+
+
+def sees_all(user: User) -> bool:
+    """Supervisors (行政执法监督) read across agencies; everyone else sees their own agency."""
+    return "supervisor" in user.roles

@@ -1,0 +1,81 @@
+"""Write one audit event in the caller's transaction, and verify the chains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..audit import ChainBreak, event_hash
+from ..models import AuditEvent, Instance
+
+
+def record(
+    session: Session,
+    instance: Instance,
+    *,
+    actor_id: int | None,
+    event: str,
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+    at: datetime,
+) -> AuditEvent:
+    """Append to the case's chain. The caller holds the case's row (lock or version), so seq is safe."""
+    seq = (session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.instance_id == instance.id)) or 0) + 1
+    fields = dict(
+        instance_id=instance.id,
+        seq=seq,
+        actor_id=actor_id,
+        event=event,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload,
+        at=at,
+        prev_hash=instance.last_event_hash,
+    )
+    row = AuditEvent(**fields, hash=event_hash(**fields))
+    session.add(row)
+    instance.last_event_hash = row.hash
+    session.flush()
+    return row
+
+
+def find_breaks(session: Session) -> Iterator[ChainBreak]:
+    """Walk every case's chain in order; yield each place it does not hold."""
+    instances = session.execute(select(Instance.id, Instance.last_event_hash).order_by(Instance.id)).all()
+    for instance_id, tip in instances:
+        prev: str | None = None
+        expected_seq = 1
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.seq)
+        )
+        for ev in events:
+            if ev.seq != expected_seq:
+                yield ChainBreak(instance_id, ev.id, ev.seq, f"事件序号不连续（应为 {expected_seq}）")
+                break
+            if ev.prev_hash != prev:
+                yield ChainBreak(instance_id, ev.id, ev.seq, "前一事件的哈希不符，链条断裂")
+                break
+            recomputed = event_hash(
+                instance_id=ev.instance_id,
+                seq=ev.seq,
+                actor_id=ev.actor_id,
+                event=ev.event,
+                from_state=ev.from_state,
+                to_state=ev.to_state,
+                payload=ev.payload,
+                at=ev.at,
+                prev_hash=ev.prev_hash,
+            )
+            if recomputed != ev.hash:
+                yield ChainBreak(instance_id, ev.id, ev.seq, "事件内容与其哈希不符（记录被改动）")
+                break
+            prev = ev.hash
+            expected_seq += 1
+        else:
+            if prev != tip:
+                yield ChainBreak(instance_id, None, None, "最后一个事件与案件记录的链尾哈希不符（事件被删除或插入）")

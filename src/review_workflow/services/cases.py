@@ -1,0 +1,113 @@
+"""Commands on cases: start one, fire an event. One use case, one transaction each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import payloads
+from ..db import UnitOfWork
+from ..errors import GuardRejected, InvalidInput, NotFound, NotPermitted, StaleVersion
+from ..guards import GUARDS, CaseFacts, GuardContext
+from ..models import Instance, User
+from ..runtime import Runtime
+from ..schemas import CasePublic
+from . import audit_trail
+from .actors import as_actor, load_user, sees_all
+from .paperwork import issue_documents
+from .views import case_public
+
+
+def _clean_text(value: Any, label: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{label}不能为空")
+    return value.strip()
+
+
+def facts(inst: Instance) -> CaseFacts:
+    return CaseFacts(id=inst.id, agency_id=inst.agency_id, handler_id=inst.handler_id, state=inst.state, data=inst.data)
+
+
+def visible(user: User, inst: Instance) -> bool:
+    return sees_all(user) or inst.agency_id == user.agency_id
+
+
+def load_case(session: Session, user: User, case_id: int, *, for_update: bool = False) -> Instance:
+    query = select(Instance).where(Instance.id == case_id)
+    if for_update:
+        query = query.with_for_update(of=Instance)
+    inst = session.scalars(query).unique().one_or_none()
+    if inst is None or not visible(user, inst):
+        raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    return inst
+
+
+def start_case(
+    rt: Runtime, actor_id: int, workflow: str, title: str, party: str, fields: dict[str, Any] | None = None
+) -> CasePublic:
+    wf = rt.workflow(workflow)
+    d = wf.definition
+    title, party = _clean_text(title, "案由（title）"), _clean_text(party, "当事人（party）")
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        actor = as_actor(user)
+        if not set(d.start_roles) & actor.roles:
+            raise NotPermitted(f"只有{'、'.join(d.start_roles)}角色可以发起“{d.title}”")
+        extra = payloads.validate(wf.case_model, fields or {}, d.case_fields)
+        ctx = GuardContext(actor, CaseFacts(None, user.agency_id, user.id, d.initial, extra), extra, rt.clock.today())
+        reasons = [r for g in d.start_guards if (r := GUARDS[g.name](ctx, **g.params))]
+        if reasons:
+            raise GuardRejected("；".join(reasons))
+        now = rt.clock.now()
+        inst = Instance(
+            workflow=d.name,
+            definition_hash=d.content_hash,
+            agency_id=user.agency_id,
+            handler_id=user.id,
+            title=title,
+            party=party,
+            state=d.initial,
+            data=extra,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(inst)
+        session.flush()
+        audit_trail.record(
+            session, inst, actor_id=user.id, event="start", from_state=None, to_state=d.initial,
+            payload={"title": title, "party": party, **extra}, at=now,
+        )
+        session.commit()
+        return case_public(rt, inst)
+
+
+def fire(
+    rt: Runtime, case_id: int, event: str, actor_id: int, payload: Any, expected_version: int | None
+) -> CasePublic:
+    """Fire `event` on the case: check, move, and write every effect in one transaction."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        inst = load_case(session, user, case_id, for_update=True)
+        if expected_version is not None and inst.version != expected_version:
+            raise StaleVersion(f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试")
+        wf = rt.workflow(inst.workflow)
+        actor = as_actor(user)
+        t = wf.engine.check(inst.state, event, actor, facts(inst))
+        cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
+        now, before = rt.clock.now(), inst.state
+        wf.engine.fire(inst, event, GuardContext(actor, facts(inst), cleaned, rt.clock.today()))
+        inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
+        inst.updated_at = now
+        try:
+            ev = audit_trail.record(
+                session, inst, actor_id=user.id, event=event, from_state=before, to_state=inst.state,
+                payload=cleaned, at=now,
+            )
+            issue_documents(rt, session, inst, user, ev, t.documents, cleaned)
+            session.commit()
+        except StaleDataError as exc:
+            raise StaleVersion("案件已被他人更新，请刷新后重试") from exc
+        return case_public(rt, inst)

@@ -1,0 +1,133 @@
+"""Reads: what a user may see of cases, tasks, documents and workflows."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..db import UnitOfWork
+from ..errors import InvalidInput, NotFound
+from ..guards import GuardContext
+from ..models import AuditEvent, Document, Instance, User
+from ..runtime import Runtime
+from ..schemas import CaseDetail, CasesPublic, Me, Named, TaskPublic, TasksPublic, WorkflowPublic, WorkflowSummary
+from .actors import as_actor, load_user, sees_all, user_by_token
+from .cases import facts, load_case
+from .views import audit_public, case_public, document_public, event_public, workflow_public, workflow_summary
+
+MAX_PAGE_SIZE = 100
+
+
+def authenticate(rt: Runtime, token: str) -> int:
+    with UnitOfWork(rt.sessions) as session:
+        return user_by_token(session, token).id
+
+
+def me(rt: Runtime, actor_id: int) -> Me:
+    with UnitOfWork(rt.sessions) as session:
+        u = load_user(session, actor_id)
+        return Me(id=u.id, username=u.username, name=u.name, roles=list(u.roles),
+                  agency=Named(id=u.agency.id, name=u.agency.name))
+
+
+def list_workflows(rt: Runtime) -> list[WorkflowSummary]:
+    return [workflow_summary(wf.definition) for wf in rt.workflows.values()]
+
+
+def show_workflow(rt: Runtime, name: str) -> WorkflowPublic:
+    return workflow_public(rt.workflow(name).definition)
+
+
+def _available(rt: Runtime, user: User, inst: Instance):  # type: ignore[no-untyped-def]
+    wf = rt.workflow(inst.workflow)
+    actor = as_actor(user)
+    ctx = GuardContext(actor, facts(inst), {}, rt.clock.today())
+    return wf.engine.available(actor, facts(inst), ctx)
+
+
+def _visible_cases(user: User):  # type: ignore[no-untyped-def]
+    query = select(Instance)
+    return query if sees_all(user) else query.where(Instance.agency_id == user.agency_id)
+
+
+def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        inst = load_case(session, user, case_id)
+        d = rt.workflow(inst.workflow).definition
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.instance_id == inst.id).order_by(AuditEvent.seq)
+        ).all()
+        docs = session.scalars(select(Document).where(Document.instance_id == inst.id).order_by(Document.id)).all()
+        return CaseDetail(
+            **case_public(rt, inst).model_dump(),
+            available_events=[event_public(t) for t in _available(rt, user, inst)],
+            history=[audit_public(d, ev, list(docs)) for ev in events],
+            documents=[document_public(doc) for doc in docs],
+            deadlines=[],
+        )
+
+
+def list_cases(
+    rt: Runtime,
+    actor_id: int,
+    *,
+    workflow: str | None = None,
+    state: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+) -> CasesPublic:
+    page_size = page_size or rt.settings.page_size
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    if workflow:
+        rt.workflow(workflow)
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        query = _visible_cases(user)
+        if workflow:
+            query = query.where(Instance.workflow == workflow)
+        if state:
+            query = query.where(Instance.state == state)
+        if q:
+            like = f"%{q.strip()}%"
+            query = query.where(or_(Instance.title.ilike(like), Instance.party.ilike(like)))
+        count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        ).unique()
+        return CasesPublic(data=[case_public(rt, r) for r in rows], count=count, page=page, page_size=page_size)
+
+
+def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
+    """Open cases of the user's agency on which the user can fire an event now."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        active = [
+            and_(Instance.workflow == name, Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]))
+            for name, wf in rt.workflows.items()
+        ]
+        query = select(Instance).where(Instance.agency_id == user.agency_id, or_(*active))
+        tasks = []
+        for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
+            events = _available(rt, user, inst)
+            if events:
+                tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t) for t in events]))
+        return TasksPublic(data=tasks, count=len(tasks))
+
+
+def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int) -> tuple[str, bytes]:
+    """The file name and bytes of one document of a case the user may see."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        load_case(session, user, case_id)
+        doc = _document(session, case_id, doc_id)
+        return f"{doc.title}-{doc.number}.docx", doc.content
+
+
+def _document(session: Session, case_id: int, doc_id: int) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None or doc.instance_id != case_id:
+        raise NotFound(f"案件 {case_id} 没有编号为 {doc_id} 的文书")
+    return doc

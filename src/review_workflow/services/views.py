@@ -1,0 +1,120 @@
+"""Rows and definitions to public schemas. No queries here beyond what the rows already hold."""
+
+from __future__ import annotations
+
+from ..definitions import Definition, FieldSpec, TransitionSpec, sources_of, to_mermaid
+from ..models import AuditEvent, Document, Instance
+from ..runtime import Runtime
+from ..schemas import (
+    AuditEventPublic,
+    CasePublic,
+    DocumentPublic,
+    EventPublic,
+    FieldPublic,
+    Named,
+    StatePublic,
+    TransitionPublic,
+    WorkflowPublic,
+    WorkflowSummary,
+)
+
+
+def field_public(name: str, spec: FieldSpec) -> FieldPublic:
+    return FieldPublic(
+        name=name,
+        type=spec.type,
+        title=spec.title or name,
+        required=spec.required,
+        choices=list(spec.choices) if spec.choices else None,
+        fields=[field_public(k, v) for k, v in spec.fields.items()] if spec.fields else None,
+    )
+
+
+def event_public(t: TransitionSpec) -> EventPublic:
+    return EventPublic(
+        event=t.event, title=t.title, dest=t.dest, payload=[field_public(k, v) for k, v in t.payload.items()]
+    )
+
+
+def case_public(rt: Runtime, inst: Instance) -> CasePublic:
+    d = rt.workflow(inst.workflow).definition
+    return CasePublic(
+        id=inst.id,
+        workflow=inst.workflow,
+        workflow_title=d.title,
+        title=inst.title,
+        party=inst.party,
+        state=inst.state,
+        state_title=d.state_title(inst.state),
+        final=d.is_final(inst.state) if inst.state in d.states else True,
+        version=inst.version,
+        agency=Named(id=inst.agency.id, name=inst.agency.name),
+        handler=Named(id=inst.handler.id, name=inst.handler.name),
+        definition_hash=inst.definition_hash,
+        data=inst.data,
+        created_at=inst.created_at,
+        updated_at=inst.updated_at,
+    )
+
+
+def audit_public(d: Definition, ev: AuditEvent, documents: list[Document]) -> AuditEventPublic:
+    t = d.transition(ev.event)
+    return AuditEventPublic(
+        seq=ev.seq,
+        event=ev.event,
+        event_title=t.title if t else ("立案" if ev.event == "start" else ev.event),
+        from_state=ev.from_state,
+        to_state=ev.to_state,
+        actor=Named(id=ev.actor.id, name=ev.actor.name) if ev.actor else None,
+        payload=ev.payload,
+        at=ev.at,
+        hash=ev.hash,
+        documents=[doc.id for doc in documents if doc.audit_event_id == ev.id],
+    )
+
+
+def document_public(doc: Document) -> DocumentPublic:
+    return DocumentPublic(
+        id=doc.id,
+        kind=doc.kind,
+        title=doc.title,
+        number=doc.number,
+        sha256=doc.sha256,
+        created_at=doc.created_at,
+        url=f"/api/cases/{doc.instance_id}/documents/{doc.id}",
+    )
+
+
+def workflow_summary(d: Definition) -> WorkflowSummary:
+    return WorkflowSummary(
+        name=d.name,
+        title=d.title,
+        description=d.description,
+        content_hash=d.content_hash,
+        start_roles=list(d.start_roles),
+    )
+
+
+def workflow_public(d: Definition) -> WorkflowPublic:
+    return WorkflowPublic(
+        **workflow_summary(d).model_dump(),
+        initial=d.initial,
+        states=[
+            StatePublic(name=n, title=s.title, final=s.final, initial=n == d.initial) for n, s in d.states.items()
+        ],
+        transitions=[
+            TransitionPublic(
+                event=t.event,
+                title=t.title,
+                sources=sources_of(d, t),
+                dest=t.dest,
+                roles=list(t.roles),
+                guards=[g.name for g in t.guards],
+                documents=list(t.documents),
+                payload=[field_public(k, v) for k, v in t.payload.items()],
+            )
+            for t in d.transitions
+        ],
+        case_fields=[field_public(k, v) for k, v in d.case_fields.items()],
+        mermaid=to_mermaid(d),
+    )
