@@ -99,8 +99,9 @@ class Instance(Base):
     agency: Mapped[Agency] = relationship(lazy="joined")
     handler: Mapped[User] = relationship(lazy="joined")
 
-    # Optimistic locking: every UPDATE checks and bumps the version.
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE is guarded by `WHERE version = <read>`; services.fire bumps it
+    # once per transition (bookkeeping updates in the same transaction do not count as a new version).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class AuditEvent(Base):

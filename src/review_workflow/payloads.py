@@ -87,4 +87,4 @@ def validate(model: type[BaseModel], payload: Any, titles: dict[str, FieldSpec])
             details.append({"field": field, "message": f"{title}（{field}）{message}"})
         summary = "；".join(d["message"] for d in details[:3])
         raise InvalidPayload(f"提交的内容不符合要求：{summary}", details=details) from exc
-    return cleaned.model_dump(mode="json", exclude_none=False)
+    return cleaned.model_dump(mode="json", exclude_none=True)

@@ -8,6 +8,7 @@ import threading
 import pytest
 from docx import Document as Docx
 from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
 
 from review_workflow.errors import (
     GuardRejected,
@@ -37,7 +38,8 @@ def submitted(rt: Runtime, people: People):  # type: ignore[no-untyped-def]
 
 def docs_of(rt: Runtime, case_id: int) -> list[Document]:
     with rt.sessions() as s:
-        return list(s.scalars(select(Document).where(Document.instance_id == case_id).order_by(Document.id)))
+        query = select(Document).options(undefer(Document.content)).where(Document.instance_id == case_id)
+        return list(s.scalars(query.order_by(Document.id)))
 
 
 def test_a_new_case_starts_in_drafting_and_records_the_definition_hash(rt: Runtime, people: People) -> None:

@@ -70,6 +70,7 @@ def start_case(
             title=title,
             party=party,
             state=d.initial,
+            version=1,
             data=extra,
             created_at=now,
             updated_at=now,
@@ -101,6 +102,7 @@ def fire(
         wf.engine.fire(inst, event, GuardContext(actor, facts(inst), cleaned, rt.clock.today()))
         inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
         inst.updated_at = now
+        inst.version += 1
         try:
             ev = audit_trail.record(
                 session, inst, actor_id=user.id, event=event, from_state=before, to_state=inst.state,
