@@ -321,7 +321,7 @@ def new_document(doc_title: str) -> DocxDocument:
 
 
 def materials_cell(cell: _Cell) -> None:
-    tag(cell, "{%p for m in payload.materials %}")
+    tag(cell, "{%p for m in payload.materials or data.materials %}")
     paragraph(cell, "{{ loop.index }}. {{ m }}")
     tag(cell, "{%p endfor %}")
 
@@ -342,8 +342,9 @@ def review_submission_form() -> DocxDocument:
     form_row(t, "承办人", "{{ case.handler_name }}")
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
-    form_row(t, "案情摘要", "{{ payload.summary }}")
-    form_row(t, "拟作出的决定", "{{ payload.proposed_decision }}")
+    # A resubmission may carry only its response: the rest comes from the case data.
+    form_row(t, "案情摘要", "{{ payload.summary or data.summary }}")
+    form_row(t, "拟作出的决定", "{{ payload.proposed_decision or data.proposed_decision }}")
     form_row(t, "送审材料", materials_cell)
     tag_row(t, "{%tr if payload.response %}")
     form_row(t, "对退回意见的说明", "{{ payload.response }}")
@@ -378,7 +379,8 @@ def review_opinion() -> DocxDocument:
     form_row(t, "承办人", "{{ case.handler_name }}")
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
-    form_row(t, "收案日期", "{{ data.submitted_at }}")
+    # The engine records each event's date as data.<event>_on; the latest submission is the receipt.
+    form_row(t, "收案日期", "{{ data.submitted_at or data.resubmit_on or data.submit_on }}")
     form_row(t, "拟作出的决定", "{{ data.proposed_decision }}")
     heading1(doc, "一、审核结论")
     body(doc, "{% if event == 'approve' %}同意{% else %}存在问题{% endif %}")
@@ -418,7 +420,7 @@ def collective_discussion_record() -> DocxDocument:
     heading1(doc, "一、案情摘要")
     body(doc, "{{ data.summary }}")
     heading1(doc, "二、法制审核意见")
-    body(doc, "{{ data.review_opinion }}")
+    body(doc, "{{ data.review_opinion or data.opinion }}")
     heading1(doc, "三、讨论发言")
     tag(doc, "{%p for v in payload.views %}")
     heading2(doc, "（{{ loop.index|cn_number }}）{{ v.name }}")

@@ -214,9 +214,38 @@ def test_first_submission_has_no_response_row() -> None:
     assert "送审日期" in text
 
 
+def test_resubmission_with_only_a_response_takes_the_rest_from_case_data() -> None:
+    ctx = submit_context()
+    ctx["payload"] = {"response": "已补充。"}
+    text = lines(render_document(SUBMISSION, ctx))
+    assert after(text, "拟作出的决定") == "没收违法所得，并处货值金额三倍罚款"
+    assert after(text, "案情摘要") == "经查，当事人销售的电热水壶经抽检不合格。"
+    assert text[text.index("送审材料") + 1 : text.index("送审材料") + 3] == [
+        "1. 立案审批表",
+        "2. 调查终结报告",
+    ]
+
+
+def test_engine_shaped_data_fills_receipt_date_and_review_opinion() -> None:
+    # The engine keeps each event's date as <event>_on and the reviewer's text as opinion.
+    data = {
+        "summary": "案情。",
+        "submit_on": "2026年2月2日",
+        "resubmit_on": "2026年2月9日",
+        "opinion": "同意。",
+    }
+    opinion = return_context()
+    opinion["data"] = data
+    assert after(lines(render_document(OPINION, opinion)), "收案日期") == "2026年2月9日"
+    record = decide_context()
+    record["data"] = data
+    assert after(lines(render_document(DISCUSSION, record)), "二、法制审核意见") == "同意。"
+
+
 def test_empty_materials_still_leave_every_table_cell_with_a_paragraph() -> None:
     ctx = submit_context()
     ctx["payload"]["materials"] = []
+    ctx["data"]["materials"] = []
     document = open_docx(render_document(SUBMISSION, ctx))
     cells = list(document.element.body.iter(qn("w:tc")))
     assert cells
@@ -348,7 +377,7 @@ def test_control_characters_pasted_into_a_field_are_dropped() -> None:
 
 def test_template_names_only_context_keys() -> None:
     used = {t.name: template_variables(t) for t in ALL_TEMPLATES}
-    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload"}
+    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload", "data"}
     assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data"}
     assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data"}
     assert all(names <= CONTEXT_KEYS for names in used.values())
