@@ -16,7 +16,9 @@ from .definitions import to_mermaid
 from .errors import CalendarNotPublished, WorkflowError
 from .runtime import Runtime, build_runtime
 
-app = typer.Typer(help="重大执法决定法制审核、备案与公示的流程引擎。", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="重大执法决定法制审核、备案与公示的流程引擎。", no_args_is_help=True, add_completion=False
+)
 workflows_app = typer.Typer(help="查看流程定义。", no_args_is_help=True)
 audit_app = typer.Typer(help="全过程记录：审计链校验。", no_args_is_help=True)
 app.add_typer(workflows_app, name="workflows")
@@ -120,7 +122,9 @@ def workflows_show(name: str) -> None:
     typer.echo("\n事件：")
     for t in d.transitions:
         fields = ", ".join(f"{k}:{v.type}{'' if v.required else '?'}" for k, v in t.payload.items())
-        typer.echo(f"  {t.event:<10} {t.title:<8} {','.join(t.sources)} → {t.dest}  [{','.join(t.roles)}]  {fields}")
+        typer.echo(
+            f"  {t.event:<10} {t.title:<8} {','.join(t.sources)} → {t.dest}  [{','.join(t.roles)}]  {fields}"
+        )
 
 
 @workflows_app.command("diagram")

@@ -23,6 +23,20 @@ class Settings(BaseSettings):
     page_size: int = 20
     scheduler_enabled: bool = True
     sweep_seconds: int = 60
+    sweep_batch: int = 500
+    # Alert channels. In-app is always on; e-mail when an SMTP host is set and the user has an address;
+    # webhook when a URL is set (JSON, signed with HMAC-SHA256 using the secret).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "review-workflow@localhost"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    notify_max_attempts: int = 6
+    notify_retry_seconds: float = 30.0  # doubled after each failed try
+    notify_lease_seconds: float = 120.0
 
     @field_validator("now", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
@@ -36,6 +37,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """An INSERT that understands ON CONFLICT, for the dialect the session is bound to."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"ON CONFLICT is not wired for {dialect}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

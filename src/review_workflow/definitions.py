@@ -14,7 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import DefinitionError
+from .calendar import parse_rule
+from .errors import DefinitionError, WorkflowError
 
 ROLES = ("handler", "reviewer", "legal_head", "agency_head", "supervisor", "admin")
 FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "list[str]", "list[object]")
@@ -62,6 +63,43 @@ class DocumentSpec(_Strict):
     template: str
 
 
+class TimerOpening(_Strict):
+    """When a timer starts: on entering a state, or on given events; from the day of the move or from a
+    date field of the payload (e.g. decision_date); optionally only when payload fields have given values."""
+
+    on_enter: str | None = None
+    on_events: tuple[str, ...] = ()
+    from_field: str | None = None
+    when: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> TimerOpening:
+        if bool(self.on_enter) == bool(self.on_events):
+            raise ValueError("opens 须且只须给出 on_enter 或 on_events 之一")
+        return self
+
+
+class TimerExtension(_Strict):
+    event: str
+    by: str
+    times: int = Field(default=1, ge=1)
+
+
+class TimerSpec(_Strict):
+    """时限: a period counted on the working-day calendar, with its warning, owner and escalation."""
+
+    title: str
+    opens: TimerOpening
+    rule: str
+    warn_before: str | None = None
+    # "handler" (the case's own handler) or a role of the case's agency.
+    responsible: str = "handler"
+    escalate_to: tuple[str, ...] = ()
+    closed_by: tuple[str, ...]
+    cancelled_by: tuple[str, ...] = ()
+    extend: TimerExtension | None = None
+
+
 class TransitionSpec(_Strict):
     event: str
     title: str
@@ -98,6 +136,7 @@ class Definition(_Strict):
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...]
     documents: dict[str, DocumentSpec] = Field(default_factory=dict)
+    timers: dict[str, TimerSpec] = Field(default_factory=dict)
     # Filled by the loader, not by the YAML.
     source_file: str = ""
     content_hash: str = ""
@@ -129,9 +168,7 @@ def _where(loc: Iterable[Any]) -> str:
     return path or "(根)"
 
 
-def _cross_check(
-    d: Definition, guards: Mapping[str, Any], templates_dir: Path
-) -> list[tuple[str, str]]:
+def _cross_check(d: Definition, guards: Mapping[str, Any], templates_dir: Path) -> list[tuple[str, str]]:
     """Names that must resolve: states, roles, guards, documents and their template files."""
     problems: list[tuple[str, str]] = []
     states = d.states
@@ -170,7 +207,55 @@ def _cross_check(
         for j, doc in enumerate(t.documents):
             if doc not in d.documents:
                 problems.append((f"{at}.documents[{j}]", f"未知的文书 {doc!r}（应在 documents 中声明）"))
+    problems.extend(_check_timers(d))
     return problems
+
+
+def _check_timers(d: Definition) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    events = {t.event: t for t in d.transitions}
+    for name, timer in d.timers.items():
+        at = f"timers.{name}"
+        for key, rule in (("rule", timer.rule), ("warn_before", timer.warn_before)):
+            if rule is not None and (problem := rule_problem(rule)):
+                problems.append((f"{at}.{key}", problem))
+        if timer.extend and (problem := rule_problem(timer.extend.by)):
+            problems.append((f"{at}.extend.by", problem))
+        if timer.opens.on_enter and timer.opens.on_enter not in d.states:
+            problems.append((f"{at}.opens.on_enter", f"状态 {timer.opens.on_enter!r} 未在 states 中定义"))
+        named = [("opens.on_events", e) for e in timer.opens.on_events]
+        named += [("closed_by", e) for e in timer.closed_by] + [
+            ("cancelled_by", e) for e in timer.cancelled_by
+        ]
+        named += [("extend.event", timer.extend.event)] if timer.extend else []
+        for where, event in named:
+            if event not in events:
+                problems.append((f"{at}.{where}", f"事件 {event!r} 未在 transitions 中定义"))
+        if timer.opens.from_field:
+            openers = [events[e] for e in timer.opens.on_events if e in events] or [
+                t for t in d.transitions if t.dest == timer.opens.on_enter
+            ]
+            for t in openers:
+                spec = t.payload.get(timer.opens.from_field)
+                if spec is None or spec.type != "date" or not spec.required:
+                    problems.append(
+                        (
+                            f"{at}.opens.from_field",
+                            f"事件 {t.event!r} 须有必填的日期字段 {timer.opens.from_field!r}",
+                        )
+                    )
+        for role in (timer.responsible, *timer.escalate_to):
+            if role not in ROLES:
+                problems.append((f"{at}.responsible", f"未知角色 {role!r}（可用：{', '.join(ROLES)}）"))
+    return problems
+
+
+def rule_problem(rule: str) -> str | None:
+    try:
+        parse_rule(rule)
+    except WorkflowError as exc:
+        return exc.message
+    return None
 
 
 def load_definition(path: Path, guards: Mapping[str, Any], templates_dir: Path) -> Definition:
@@ -200,7 +285,9 @@ def load_definition(path: Path, guards: Mapping[str, Any], templates_dir: Path) 
     return definition.model_copy(update={"source_file": str(path), "content_hash": content_hash(raw)})
 
 
-def load_definitions(directory: Path, guards: Mapping[str, Any], templates_dir: Path) -> dict[str, Definition]:
+def load_definitions(
+    directory: Path, guards: Mapping[str, Any], templates_dir: Path
+) -> dict[str, Definition]:
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise DefinitionError(f"{directory}: 没有找到任何流程定义文件（*.yaml）")

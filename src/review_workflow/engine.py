@@ -89,7 +89,9 @@ class Engine:
         if t is None:
             raise TransitionNotAllowed(f"流程“{d.title}”没有事件 {event!r}")
         if state not in sources_of(d, t):
-            raise TransitionNotAllowed(f"案件当前处于“{d.state_title(state)}”，不能执行“{t.title}”（{event}）")
+            raise TransitionNotAllowed(
+                f"案件当前处于“{d.state_title(state)}”，不能执行“{t.title}”（{event}）"
+            )
         if not self.role_for(t, actor, case):
             raise NotPermitted(self._why_not_permitted(t, actor, case))
         return t

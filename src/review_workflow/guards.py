@@ -31,6 +31,8 @@ class CaseFacts:
     handler_id: int
     state: str
     data: dict[str, Any] = field(default_factory=dict)
+    # Open timers of the case → extensions still allowed on each.
+    open_timers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,4 +78,14 @@ def reviewer_not_handler(ctx: GuardContext) -> str | None:
     """分岗设权: the reviewer of a case is never its handler."""
     if ctx.actor.id == ctx.case.handler_id:
         return "案件承办人不得审核本人承办的案件"
+    return None
+
+
+@guard
+def deadline_extendable(ctx: GuardContext, timer: str) -> str | None:
+    """A period may be extended only while it runs, and only as often as its YAML allows."""
+    if timer not in ctx.case.open_timers:
+        return "该期限未在计算中，无需延长"
+    if ctx.case.open_timers[timer] <= 0:
+        return "该期限已延长过，不能再次延长"
     return None

@@ -15,9 +15,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -71,6 +71,7 @@ class User(Base):
     certificate_valid_from: Mapped[date | None] = mapped_column(Date)
     certificate_valid_until: Mapped[date | None] = mapped_column(Date)
     legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
+    email: Mapped[str | None] = mapped_column(String(200))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -155,3 +156,90 @@ class DocumentCounter(Base):
 
 
 Index("ix_audit_events_instance", AuditEvent.instance_id, AuditEvent.seq)
+
+
+class CalendarYear(Base):
+    """A year's holiday arrangement loaded by an administrator (years newer than chinese_calendar)."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    rest_days: Mapped[dict[str, str]] = mapped_column(JSONType)  # ISO date → holiday name
+    workdays: Mapped[dict[str, str]] = mapped_column(JSONType)  # ISO date → 调休 note
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Deadline(Base):
+    """时限: a period running on a case. The sweep reads these rows; nothing else is the record of time."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        # The sweep's two questions, answered from indexes that only hold rows still to alert.
+        Index(
+            "ix_deadlines_warn_pending",
+            "warning",
+            postgresql_where=text("closed_at IS NULL AND warned_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL AND warned_at IS NULL"),
+        ),
+        Index(
+            "ix_deadlines_overdue_pending",
+            "due",
+            postgresql_where=text("closed_at IS NULL AND overdue_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL AND overdue_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    timer: Mapped[str] = mapped_column(String(80))  # the key under `timers:` in the YAML
+    title: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[str] = mapped_column(String(20))
+    extensions: Mapped[list[str]] = mapped_column(JSONType, default=list)  # rules added by each extension
+    warn_before: Mapped[str | None] = mapped_column(String(20))
+    start: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date, index=True)
+    warning: Mapped[date | None] = mapped_column(Date)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    escalate_to: Mapped[list[str]] = mapped_column(JSONType, default=list)  # roles told when overdue
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open met missed cancelled
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_late: Mapped[bool | None] = mapped_column(Boolean)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    responsible: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Notification(Base):
+    """The outbox: written in the same transaction as what caused it, delivered after commit.
+
+    `key` (deadline, kind, recipient, channel) is unique, so two sweeping processes never alert twice.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))  # warning, overdue, due_changed
+    channel: Mapped[str] = mapped_column(String(20))  # in_app, email, webhook
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"))
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(4000))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending sent failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    recipient: Mapped[User] = relationship(lazy="joined")

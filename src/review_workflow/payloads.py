@@ -37,7 +37,9 @@ _MESSAGES = {
 
 def _annotation(name: str, spec: FieldSpec) -> Any:
     if spec.type in ("str", "text"):
-        base: Any = Literal[spec.choices] if spec.choices else (NonEmptyText if spec.required else OptionalText)
+        base: Any = (
+            Literal[spec.choices] if spec.choices else (NonEmptyText if spec.required else OptionalText)
+        )
     elif spec.type == "bool":
         base = Annotated[bool, Field(strict=True)]
     elif spec.type == "int":

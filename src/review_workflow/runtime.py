@@ -11,6 +11,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import payloads
+from .calendar import WorkCalendar
 from .clock import Clock
 from .config import Settings
 from .db import make_engine, make_sessionmaker
@@ -35,6 +36,8 @@ class Runtime:
     clock: Clock
     db: DbEngine
     sessions: sessionmaker[Session]
+    # (stamp of the loaded years, calendar): see services.calendar_data.current_calendar
+    calendar_cache: tuple[tuple[object, ...], WorkCalendar] | None = None
 
     @property
     def templates_dir(self) -> Path:

@@ -94,17 +94,28 @@ class DocumentPublic(BaseModel):
 
 class DeadlinePublic(BaseModel):
     id: int
-    kind: str
+    case_id: int
+    timer: str
     title: str
     rule: str
+    extensions: list[str]
     start: date
     due: date
     warning: date | None
-    status: str
+    status: str  # open, met, missed, cancelled
+    overdue: bool
     provisional: bool
     responsible: Named | None
+    opened_at: datetime
     closed_at: datetime | None = None
     closed_late: bool | None = None
+
+
+class DeadlinesPublic(BaseModel):
+    data: list[DeadlinePublic]
+    count: int
+    page: int
+    page_size: int
 
 
 class CaseDetail(CasePublic):

@@ -75,7 +75,9 @@ def test_short_path_over_http_with_downloadable_documents(client: TestClient, pe
     assert case["state"] == "approved"
     detail = ok(client.get(f"/api/cases/{case['id']}", headers=auth(people.handler)))
     assert [h["event"] for h in detail["history"]] == ["start", "submit", "approve"]
-    assert detail["available_events"] == [] and detail["deadlines"] == []
+    assert detail["available_events"] == []
+    [review] = detail["deadlines"]
+    assert (review["timer"], review["status"], review["closed_late"]) == ("review_period", "met", False)
     opinion = next(d for d in detail["documents"] if d["kind"] == "review_opinion")
     r = client.get(opinion["url"], headers=auth(people.handler))
     assert r.status_code == 200

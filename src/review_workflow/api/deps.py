@@ -11,7 +11,9 @@ from ..errors import NotAuthenticated, VersionRequired
 from ..runtime import Runtime
 from ..services import queries
 
-bearer = HTTPBearer(auto_error=False, description="每个用户一个令牌（review-workflow demo 会写出演示用户的令牌）")
+bearer = HTTPBearer(
+    auto_error=False, description="每个用户一个令牌（review-workflow demo 会写出演示用户的令牌）"
+)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -27,12 +27,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(WorkflowError)
     async def workflow_error(_: Request, exc: WorkflowError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers)
+        return JSONResponse(
+            _body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]} for e in exc.errors()
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+            for e in exc.errors()
         ]
         summary = "；".join(f"{d['field']}：{d['message']}" for d in details[:3])
         return JSONResponse(_body("invalid_request", f"请求格式不正确：{summary}", details), status_code=422)

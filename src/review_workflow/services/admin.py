@@ -23,7 +23,9 @@ def init_database(rt: Runtime) -> None:
 
 def create_agency(rt: Runtime, name: str, doc_code: str, kind: str = "enforcement") -> int:
     with UnitOfWork(rt.sessions) as session:
-        if session.scalars(select(Agency).where((Agency.name == name) | (Agency.doc_code == doc_code))).first():
+        if session.scalars(
+            select(Agency).where((Agency.name == name) | (Agency.doc_code == doc_code))
+        ).first():
             raise InvalidInput(f"机关“{name}”或代字“{doc_code}”已存在")
         agency = Agency(name=name, doc_code=doc_code, kind=kind)
         session.add(agency)

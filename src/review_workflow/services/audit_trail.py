@@ -25,7 +25,9 @@ def record(
     at: datetime,
 ) -> AuditEvent:
     """Append to the case's chain. The caller holds the case's row (lock or version), so seq is safe."""
-    seq = (session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.instance_id == instance.id)) or 0) + 1
+    seq = (
+        session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.instance_id == instance.id)) or 0
+    ) + 1
     fields = dict(
         instance_id=instance.id,
         seq=seq,
@@ -78,4 +80,6 @@ def find_breaks(session: Session) -> Iterator[ChainBreak]:
             expected_seq += 1
         else:
             if prev != tip:
-                yield ChainBreak(instance_id, None, None, "最后一个事件与案件记录的链尾哈希不符（事件被删除或插入）")
+                yield ChainBreak(
+                    instance_id, None, None, "最后一个事件与案件记录的链尾哈希不符（事件被删除或插入）"
+                )

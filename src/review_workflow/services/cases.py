@@ -15,7 +15,7 @@ from ..guards import GUARDS, CaseFacts, GuardContext
 from ..models import Instance, User
 from ..runtime import Runtime
 from ..schemas import CasePublic
-from . import audit_trail
+from . import audit_trail, timers
 from .actors import as_actor, load_user, sees_all
 from .paperwork import issue_documents
 from .views import case_public
@@ -27,8 +27,15 @@ def _clean_text(value: Any, label: str) -> str:
     return value.strip()
 
 
-def facts(inst: Instance) -> CaseFacts:
-    return CaseFacts(id=inst.id, agency_id=inst.agency_id, handler_id=inst.handler_id, state=inst.state, data=inst.data)
+def facts(session: Session, rt: Runtime, inst: Instance) -> CaseFacts:
+    return CaseFacts(
+        id=inst.id,
+        agency_id=inst.agency_id,
+        handler_id=inst.handler_id,
+        state=inst.state,
+        data=inst.data,
+        open_timers=timers.timer_facts(session, inst, rt.workflow(inst.workflow).definition),
+    )
 
 
 def visible(user: User, inst: Instance) -> bool:
@@ -57,7 +64,9 @@ def start_case(
         if not set(d.start_roles) & actor.roles:
             raise NotPermitted(f"只有{'、'.join(d.start_roles)}角色可以发起“{d.title}”")
         extra = payloads.validate(wf.case_model, fields or {}, d.case_fields)
-        ctx = GuardContext(actor, CaseFacts(None, user.agency_id, user.id, d.initial, extra), extra, rt.clock.today())
+        ctx = GuardContext(
+            actor, CaseFacts(None, user.agency_id, user.id, d.initial, extra), extra, rt.clock.today()
+        )
         reasons = [r for g in d.start_guards if (r := GUARDS[g.name](ctx, **g.params))]
         if reasons:
             raise GuardRejected("；".join(reasons))
@@ -78,8 +87,14 @@ def start_case(
         session.add(inst)
         session.flush()
         audit_trail.record(
-            session, inst, actor_id=user.id, event="start", from_state=None, to_state=d.initial,
-            payload={"title": title, "party": party, **extra}, at=now,
+            session,
+            inst,
+            actor_id=user.id,
+            event="start",
+            from_state=None,
+            to_state=d.initial,
+            payload={"title": title, "party": party, **extra},
+            at=now,
         )
         session.commit()
         return case_public(rt, inst)
@@ -93,22 +108,32 @@ def fire(
         user = load_user(session, actor_id)
         inst = load_case(session, user, case_id, for_update=True)
         if expected_version is not None and inst.version != expected_version:
-            raise StaleVersion(f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试")
+            raise StaleVersion(
+                f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试"
+            )
         wf = rt.workflow(inst.workflow)
         actor = as_actor(user)
-        t = wf.engine.check(inst.state, event, actor, facts(inst))
+        case = facts(session, rt, inst)
+        t = wf.engine.check(inst.state, event, actor, case)
         cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
         now, before = rt.clock.now(), inst.state
-        wf.engine.fire(inst, event, GuardContext(actor, facts(inst), cleaned, rt.clock.today()))
+        wf.engine.fire(inst, event, GuardContext(actor, case, cleaned, rt.clock.today()))
         inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
         inst.updated_at = now
         inst.version += 1
         try:
             ev = audit_trail.record(
-                session, inst, actor_id=user.id, event=event, from_state=before, to_state=inst.state,
-                payload=cleaned, at=now,
+                session,
+                inst,
+                actor_id=user.id,
+                event=event,
+                from_state=before,
+                to_state=inst.state,
+                payload=cleaned,
+                at=now,
             )
             issue_documents(rt, session, inst, user, ev, t.documents, cleaned)
+            timers.apply(rt, session, inst, t, before, cleaned, user, now)
             session.commit()
         except StaleDataError as exc:
             raise StaleVersion("案件已被他人更新，请刷新后重试") from exc

@@ -86,11 +86,18 @@ def _demo_cases(rt: Runtime, u: dict[str, int]) -> None:
     c = start_case(rt, u["liuyang"], wf, "某药店销售假药案", "郑州某大药房有限公司")
     c = fire(rt, c.id, "submit", u["liuyang"], _submission("销售假药"), c.version)
     fire(
-        rt, c.id, "return", u["wangfang"],
+        rt,
+        c.id,
+        "return",
+        u["wangfang"],
         {
             "opinion": "违法事实基本清楚，但证据不够充分，裁量理由不足，请补充后重新报送。",
             "findings": [
-                {"item": "事实是否清楚、证据是否合法充分", "problem": "缺少涉案药品的检验报告", "suggestion": "补充检验报告"},
+                {
+                    "item": "事实是否清楚、证据是否合法充分",
+                    "problem": "缺少涉案药品的检验报告",
+                    "suggestion": "补充检验报告",
+                },
                 {"item": "适用法律是否准确、裁量基准运用是否适当", "problem": "未说明适用第三档裁量的理由"},
             ],
             "needs_supplement": True,
@@ -100,7 +107,14 @@ def _demo_cases(rt: Runtime, u: dict[str, int]) -> None:
 
     c = start_case(rt, u["zhangwei"], wf, "某餐饮公司使用非食品原料生产食品案", "郑州某餐饮管理有限公司")
     c = fire(rt, c.id, "submit", u["zhangwei"], _submission("使用非食品原料生产食品"), c.version)
-    fire(rt, c.id, "approve", u["lijing"], {"opinion": "事实清楚，证据确凿，程序合法，适用法律正确，裁量适当，同意。"}, c.version)
+    fire(
+        rt,
+        c.id,
+        "approve",
+        u["lijing"],
+        {"opinion": "事实清楚，证据确凿，程序合法，适用法律正确，裁量适当，同意。"},
+        c.version,
+    )
 
     c = start_case(rt, u["sunli"], wf, "某化工企业超标排放水污染物案", "河南某化工有限公司")
     fire(rt, c.id, "submit", u["sunli"], _submission("超标排放水污染物"), c.version)

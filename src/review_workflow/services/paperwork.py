@@ -6,10 +6,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..db import upsert_insert
 from ..documents import format_chinese_date, format_document_number, render_document
 from ..models import AuditEvent, Document, DocumentCounter, Instance, User
 from ..runtime import Runtime
@@ -21,13 +20,13 @@ def next_serial(session: Session, agency_id: int, year: int) -> int:
     One upsert that increments and returns: the counter row stays locked until our transaction ends,
     so concurrent transitions queue, and a rolled-back one leaves no gap.
     """
-    dialect = session.get_bind().dialect.name
-    ins: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert if dialect == "sqlite" else insert)(
-        DocumentCounter
-    )
-    stmt = ins.values(agency_id=agency_id, year=year, last=1).on_conflict_do_update(
-        index_elements=[DocumentCounter.agency_id, DocumentCounter.year],
-        set_={"last": DocumentCounter.last + 1},
+    stmt = (
+        upsert_insert(session, DocumentCounter)
+        .values(agency_id=agency_id, year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=[DocumentCounter.agency_id, DocumentCounter.year],
+            set_={"last": DocumentCounter.last + 1},
+        )
     )
     return int(session.scalar(stmt.returning(DocumentCounter.last)))
 

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import UnitOfWork
+from ..definitions import TransitionSpec
 from ..errors import InvalidInput, NotFound
 from ..guards import GuardContext
-from ..models import AuditEvent, Document, Instance, User
+from ..models import AuditEvent, Deadline, Document, Instance, User
 from ..runtime import Runtime
-from ..schemas import CaseDetail, CasesPublic, Me, Named, TaskPublic, TasksPublic, WorkflowPublic, WorkflowSummary
+from ..schemas import (
+    CaseDetail,
+    CasesPublic,
+    DeadlinesPublic,
+    Me,
+    Named,
+    TaskPublic,
+    TasksPublic,
+    WorkflowPublic,
+    WorkflowSummary,
+)
 from .actors import as_actor, load_user, sees_all, user_by_token
 from .cases import facts, load_case
-from .views import audit_public, case_public, document_public, event_public, workflow_public, workflow_summary
+from .views import (
+    audit_public,
+    case_public,
+    deadline_public,
+    document_public,
+    event_public,
+    workflow_public,
+    workflow_summary,
+)
 
 MAX_PAGE_SIZE = 100
 
@@ -26,8 +47,13 @@ def authenticate(rt: Runtime, token: str) -> int:
 def me(rt: Runtime, actor_id: int) -> Me:
     with UnitOfWork(rt.sessions) as session:
         u = load_user(session, actor_id)
-        return Me(id=u.id, username=u.username, name=u.name, roles=list(u.roles),
-                  agency=Named(id=u.agency.id, name=u.agency.name))
+        return Me(
+            id=u.id,
+            username=u.username,
+            name=u.name,
+            roles=list(u.roles),
+            agency=Named(id=u.agency.id, name=u.agency.name),
+        )
 
 
 def list_workflows(rt: Runtime) -> list[WorkflowSummary]:
@@ -38,11 +64,10 @@ def show_workflow(rt: Runtime, name: str) -> WorkflowPublic:
     return workflow_public(rt.workflow(name).definition)
 
 
-def _available(rt: Runtime, user: User, inst: Instance):  # type: ignore[no-untyped-def]
-    wf = rt.workflow(inst.workflow)
-    actor = as_actor(user)
-    ctx = GuardContext(actor, facts(inst), {}, rt.clock.today())
-    return wf.engine.available(actor, facts(inst), ctx)
+def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> list[TransitionSpec]:
+    actor, case = as_actor(user), facts(session, rt, inst)
+    ctx = GuardContext(actor, case, {}, rt.clock.today())
+    return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 
 def _visible_cases(user: User):  # type: ignore[no-untyped-def]
@@ -58,13 +83,18 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.instance_id == inst.id).order_by(AuditEvent.seq)
         ).all()
-        docs = session.scalars(select(Document).where(Document.instance_id == inst.id).order_by(Document.id)).all()
+        deadlines = session.scalars(
+            select(Deadline).where(Deadline.instance_id == inst.id).order_by(Deadline.id)
+        )
+        docs = session.scalars(
+            select(Document).where(Document.instance_id == inst.id).order_by(Document.id)
+        ).all()
         return CaseDetail(
             **case_public(rt, inst).model_dump(),
-            available_events=[event_public(t) for t in _available(rt, user, inst)],
+            available_events=[event_public(t) for t in _available(rt, session, user, inst)],
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
-            deadlines=[],
+            deadlines=[deadline_public(row, rt.clock.today()) for row in deadlines],
         )
 
 
@@ -95,9 +125,13 @@ def list_cases(
             query = query.where(or_(Instance.title.ilike(like), Instance.party.ilike(like)))
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
-            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset((page - 1) * page_size).limit(page_size)
+            query.order_by(Instance.updated_at.desc(), Instance.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
         ).unique()
-        return CasesPublic(data=[case_public(rt, r) for r in rows], count=count, page=page, page_size=page_size)
+        return CasesPublic(
+            data=[case_public(rt, r) for r in rows], count=count, page=page, page_size=page_size
+        )
 
 
 def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
@@ -105,13 +139,16 @@ def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
         active = [
-            and_(Instance.workflow == name, Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]))
+            and_(
+                Instance.workflow == name,
+                Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]),
+            )
             for name, wf in rt.workflows.items()
         ]
         query = select(Instance).where(Instance.agency_id == user.agency_id, or_(*active))
         tasks = []
         for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
-            events = _available(rt, user, inst)
+            events = _available(rt, session, user, inst)
             if events:
                 tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t) for t in events]))
         return TasksPublic(data=tasks, count=len(tasks))
@@ -131,3 +168,43 @@ def _document(session: Session, case_id: int, doc_id: int) -> Document:
     if doc is None or doc.instance_id != case_id:
         raise NotFound(f"案件 {case_id} 没有编号为 {doc_id} 的文书")
     return doc
+
+
+DEADLINE_STATUSES = ("open", "met", "missed", "cancelled")
+
+
+def list_deadlines(
+    rt: Runtime,
+    actor_id: int,
+    *,
+    status: str | None = None,
+    due_before: date | None = None,
+    responsible: int | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+) -> DeadlinesPublic:
+    """Deadlines of the cases the user may see, soonest first."""
+    page_size = page_size or rt.settings.page_size
+    if status and status not in DEADLINE_STATUSES:
+        raise InvalidInput(f"期限状态应为 {'、'.join(DEADLINE_STATUSES)} 之一，收到：{status}")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        query = select(Deadline)
+        if not sees_all(user):
+            query = query.where(Deadline.agency_id == user.agency_id)
+        if status:
+            query = query.where(Deadline.status == status)
+        if due_before:
+            query = query.where(Deadline.due < due_before)
+        if responsible:
+            query = query.where(Deadline.responsible_id == responsible)
+        count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by(Deadline.due, Deadline.id).offset((page - 1) * page_size).limit(page_size)
+        ).unique()
+        today = rt.clock.today()
+        return DeadlinesPublic(
+            data=[deadline_public(r, today) for r in rows], count=count, page=page, page_size=page_size
+        )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..definitions import Definition, FieldSpec, TransitionSpec, sources_of, to_mermaid
-from ..models import AuditEvent, Document, Instance
+from ..models import AuditEvent, Deadline, Document, Instance
 from ..runtime import Runtime
 from ..schemas import (
     AuditEventPublic,
     CasePublic,
+    DeadlinePublic,
     DocumentPublic,
     EventPublic,
     FieldPublic,
@@ -85,6 +88,27 @@ def document_public(doc: Document) -> DocumentPublic:
     )
 
 
+def deadline_public(row: Deadline, today: date) -> DeadlinePublic:
+    return DeadlinePublic(
+        id=row.id,
+        case_id=row.instance_id,
+        timer=row.timer,
+        title=row.title,
+        rule=row.rule,
+        extensions=list(row.extensions),
+        start=row.start,
+        due=row.due,
+        warning=row.warning,
+        status=row.status,
+        overdue=row.closed_at is None and today > row.due,
+        provisional=row.provisional,
+        responsible=Named(id=row.responsible.id, name=row.responsible.name) if row.responsible else None,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        closed_late=row.closed_late,
+    )
+
+
 def workflow_summary(d: Definition) -> WorkflowSummary:
     return WorkflowSummary(
         name=d.name,
@@ -100,7 +124,8 @@ def workflow_public(d: Definition) -> WorkflowPublic:
         **workflow_summary(d).model_dump(),
         initial=d.initial,
         states=[
-            StatePublic(name=n, title=s.title, final=s.final, initial=n == d.initial) for n, s in d.states.items()
+            StatePublic(name=n, title=s.title, final=s.final, initial=n == d.initial)
+            for n, s in d.states.items()
         ],
         transitions=[
             TransitionPublic(

@@ -62,7 +62,9 @@ def download_document(rt: RuntimeDep, user: CurrentUser, case_id: int, doc_id: i
     return Response(
         content,
         media_type=DOCX,
-        headers={"Content-Disposition": f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"},
+        headers={
+            "Content-Disposition": f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"
+        },
     )
 
 

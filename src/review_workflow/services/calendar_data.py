@@ -1,0 +1,39 @@
+"""The working-day calendar in use: chinese_calendar's years plus the arrangements loaded by an
+administrator. Rebuilt only when the loaded years change (a cheap stamp query tells)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from ..calendar import WorkCalendar, YearArrangement, arrangements_from_chinese_calendar
+from ..models import CalendarYear
+from ..runtime import Runtime
+
+
+def to_arrangement(row: CalendarYear) -> YearArrangement:
+    return YearArrangement(
+        year=row.year,
+        rest_days={date.fromisoformat(d): n for d, n in row.rest_days.items()},
+        workdays={date.fromisoformat(d): n for d, n in row.workdays.items()},
+        source=row.source,
+    )
+
+
+def current_calendar(rt: Runtime, session: Session) -> WorkCalendar:
+    if not inspect(session.connection()).has_table(CalendarYear.__tablename__):
+        stamp: tuple[object, ...] = ("no table",)
+    else:
+        stamp = tuple(session.execute(select(func.count(), func.max(CalendarYear.loaded_at))).one())
+    cached = rt.calendar_cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    loaded = (
+        [] if stamp == ("no table",) else [to_arrangement(r) for r in session.scalars(select(CalendarYear))]
+    )
+    packaged = [a for a in arrangements_from_chinese_calendar() if a.year not in {x.year for x in loaded}]
+    calendar = WorkCalendar([*packaged, *loaded])
+    rt.calendar_cache = (stamp, calendar)
+    return calendar

@@ -1,0 +1,141 @@
+"""Deadlines (时限) opened, extended and closed by transitions, as the YAML's `timers:` say.
+
+Called inside services.fire's transaction; never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..calendar import WorkCalendar
+from ..definitions import Definition, TimerSpec, TransitionSpec
+from ..errors import CalendarNotPublished
+from ..models import Deadline, Instance, User
+from ..runtime import Runtime
+from .calendar_data import current_calendar
+
+
+def open_deadlines(session: Session, instance_id: int) -> list[Deadline]:
+    query = select(Deadline).where(Deadline.instance_id == instance_id, Deadline.closed_at.is_(None))
+    return list(session.scalars(query.order_by(Deadline.id)).unique())
+
+
+def timer_facts(session: Session, inst: Instance, d: Definition) -> dict[str, int]:
+    """Open timers → extensions still allowed (what the `deadline_extendable` guard reads)."""
+    facts = {}
+    for row in open_deadlines(session, inst.id):
+        spec = d.timers.get(row.timer)
+        allowed = spec.extend.times if spec and spec.extend else 0
+        facts[row.timer] = allowed - len(row.extensions)
+    return facts
+
+
+def _due(cal: WorkCalendar, start: date, rule: str) -> tuple[date, bool]:
+    """A deadline never blocks the work: in an unpublished year it is computed provisionally and marked."""
+    try:
+        return cal.due(start, rule).date, False
+    except CalendarNotPublished:
+        return cal.due(start, rule, provisional=True).date, True
+
+
+def schedule(cal: WorkCalendar, row: Deadline) -> tuple[date, date | None, bool]:
+    """Due date, warning date and provisional flag of a deadline from its start and rules."""
+    due, provisional = _due(cal, row.start, row.rule)
+    for extra in row.extensions:
+        due, more = _due(cal, due, extra)
+        provisional = provisional or more
+    warning = None
+    if row.warn_before:
+        try:
+            warning = cal.warning_date(due, row.warn_before)
+        except CalendarNotPublished:
+            warning, provisional = cal.warning_date(due, row.warn_before, provisional=True), True
+    return due, warning, provisional
+
+
+def _close(row: Deadline, at: datetime, today: date, *, cancelled: bool) -> None:
+    row.closed_at = at
+    if cancelled:
+        row.status = "cancelled"
+        return
+    row.closed_late = today > row.due
+    row.status = "missed" if row.closed_late else "met"
+
+
+def _opens(spec: TimerSpec, t: TransitionSpec, before: str, payload: dict[str, object]) -> bool:
+    o = spec.opens
+    entered = o.on_enter is not None and t.dest == o.on_enter and before != t.dest
+    if not (entered or t.event in o.on_events):
+        return False
+    return all(payload.get(k) == v for k, v in o.when.items())
+
+
+def responsible_for(session: Session, inst: Instance, role: str, actor: User, owner_role: str) -> int | None:
+    """The case's handler for the owner role; else the actor if they hold the role; else the agency's
+    first active user with it."""
+    if role == owner_role:
+        return inst.handler_id
+    if role in actor.roles and actor.agency_id == inst.agency_id:
+        return actor.id
+    users = session.scalars(
+        select(User).where(User.agency_id == inst.agency_id, User.active).order_by(User.id)
+    )
+    return next((u.id for u in users.unique() if role in u.roles), None)
+
+
+def apply(
+    rt: Runtime,
+    session: Session,
+    inst: Instance,
+    t: TransitionSpec,
+    before: str,
+    payload: dict[str, object],
+    actor: User,
+    at: datetime,
+) -> None:
+    d = rt.workflow(inst.workflow).definition
+    if not d.timers:
+        return
+    cal = current_calendar(rt, session)
+    today = rt.clock.local(at).date()
+    final = d.is_final(inst.state)
+    for row in open_deadlines(session, inst.id):
+        spec = d.timers.get(row.timer)
+        if spec is None:
+            continue
+        if t.event in spec.closed_by:
+            _close(row, at, today, cancelled=False)
+        elif t.event in spec.cancelled_by or final:
+            _close(row, at, today, cancelled=True)
+        elif spec.extend and t.event == spec.extend.event:
+            row.extensions = [*row.extensions, spec.extend.by]
+            row.due, row.warning, row.provisional = schedule(cal, row)
+            if row.status == "missed" and row.due >= today:
+                row.status, row.overdue_at = "open", None
+    for name, spec in d.timers.items():
+        if final or not _opens(spec, t, before, payload):
+            continue
+        for row in open_deadlines(session, inst.id):
+            if row.timer == name:  # superseded by a fresh period
+                _close(row, at, today, cancelled=True)
+        start = date.fromisoformat(str(payload[spec.opens.from_field])) if spec.opens.from_field else today
+        row = Deadline(
+            instance_id=inst.id,
+            agency_id=inst.agency_id,
+            timer=name,
+            title=spec.title,
+            rule=spec.rule,
+            extensions=[],
+            warn_before=spec.warn_before,
+            start=start,
+            responsible_id=responsible_for(session, inst, spec.responsible, actor, d.owner_role),
+            escalate_to=list(spec.escalate_to),
+            status="open",
+            opened_at=at,
+        )
+        row.due, row.warning, row.provisional = schedule(cal, row)
+        session.add(row)
+    session.flush()
