@@ -26,6 +26,7 @@ also rejects requests signed more than ``tolerance`` (5 minutes) away from it, a
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import http.client
@@ -159,7 +160,7 @@ def send_email(
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.username:
-            smtp.login(settings.username, settings.password or "")
+            _login(smtp, settings.username, settings.password or "")
         smtp.send_message(mail)
         sent = True
     except smtplib.SMTPRecipientsRefused as exc:
@@ -186,6 +187,21 @@ def send_email(
     finally:
         if smtp is not None:
             _close(smtp, polite=sent)
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    # smtplib.login() encodes credentials as ASCII and raises UnicodeEncodeError on e.g. a Chinese
+    # password. AUTH PLAIN carries UTF-8 (RFC 4616), so send it by hand.
+    smtp.ehlo_or_helo_if_needed()
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPNotSupportedError("用户名或密码含非 ASCII 字符，但服务器不支持 AUTH PLAIN")
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _close(smtp: smtplib.SMTP, *, polite: bool) -> None:

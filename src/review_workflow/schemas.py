@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -175,3 +175,61 @@ class Me(BaseModel):
     name: str
     roles: list[str]
     agency: Named
+
+
+class NotificationPublic(BaseModel):
+    id: int
+    kind: str
+    channel: str
+    recipient_id: int
+    subject: str
+    body: str
+    data: dict[str, Any]
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+
+
+class NotificationsPublic(BaseModel):
+    data: list[NotificationPublic]
+    count: int
+    page: int
+    page_size: int
+
+
+class DuePublic(BaseModel):
+    start: date
+    rule: str
+    due: date
+    provisional: bool
+
+
+class ExplainedDayPublic(BaseModel):
+    date: date
+    weekday: str
+    counted: bool
+    ordinal: int | None
+    reason: str
+    provisional: bool
+
+
+class ExplanationPublic(DuePublic):
+    days: list[ExplainedDayPublic]
+    text: str
+
+
+class ArrangementUpload(BaseModel):
+    format: Literal["yaml", "csv"] = Field(description="文件格式：yaml 或 csv")
+    content: str = Field(min_length=1, description="节假日安排文件的内容")
+    source: str = Field(default="管理员导入", max_length=300, description="来源，如国务院办公厅通知文号")
+
+
+class LoadResultPublic(BaseModel):
+    year: int
+    rest_days: int
+    workdays: int
+    recomputed: int
+    moved: int

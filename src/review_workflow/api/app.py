@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from .. import __version__
 from ..runtime import Runtime
+from ..scheduler import start_scheduler
 from . import errors
-from .routes import cases, meta
+from .routes import alerts, calendar, cases, meta
 
 
 def create_app(rt: Runtime) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        scheduler = start_scheduler(rt) if rt.settings.scheduler_enabled else None
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
     app = FastAPI(
         title="review-workflow 执法决定法制审核与案件流程",
         version=__version__,
         description="重大执法决定法制审核、重大行政处罚备案、行政执法公示的流程引擎。",
+        lifespan=lifespan,
     )
     app.state.runtime = rt
     errors.install(app)
-    app.include_router(meta.router)
-    app.include_router(cases.router)
+    for module in (meta, cases, alerts, calendar):
+        app.include_router(module.router)
     return app

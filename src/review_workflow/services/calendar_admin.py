@@ -1,0 +1,105 @@
+"""Working-day calendar use cases: compute and explain due dates, load a year's arrangement.
+
+Loading a year recomputes every open deadline it touches, records each change in the case's audit
+trail and tells the responsible officer when a due date moved — all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from sqlalchemy import and_, delete, or_, select
+
+from ..calendar import DueDate, Explanation, parse_arrangement
+from ..db import UnitOfWork
+from ..errors import NotPermitted
+from ..models import CalendarYear, Deadline, Instance
+from ..runtime import Runtime
+from . import audit_trail, outbox
+from .actors import load_user
+from .calendar_data import current_calendar
+from .timers import schedule
+
+
+def due(rt: Runtime, start: date, rule: str, provisional: bool = False) -> DueDate:
+    with UnitOfWork(rt.sessions) as session:
+        return current_calendar(rt, session).due(start, rule, provisional)
+
+
+def explain(rt: Runtime, start: date, rule: str, provisional: bool = False) -> Explanation:
+    with UnitOfWork(rt.sessions) as session:
+        return current_calendar(rt, session).explain(start, rule, provisional)
+
+
+def loaded_years(rt: Runtime) -> list[CalendarYear]:
+    with UnitOfWork(rt.sessions) as session:
+        return list(session.scalars(select(CalendarYear).order_by(CalendarYear.year)))
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    year: int
+    rest_days: int
+    workdays: int
+    recomputed: int
+    moved: int
+
+
+def load_arrangement(
+    rt: Runtime, text: str, fmt: Literal["yaml", "csv"], source: str, actor_id: int | None = None
+) -> LoadResult:
+    arrangement = parse_arrangement(text, fmt, source)
+    year = arrangement.year
+    with UnitOfWork(rt.sessions) as session:
+        if actor_id is not None and "admin" not in load_user(session, actor_id).roles:
+            raise NotPermitted("只有系统管理员可以导入节假日安排")
+        session.execute(delete(CalendarYear).where(CalendarYear.year == year))
+        session.add(
+            CalendarYear(
+                year=year,
+                source=source,
+                rest_days={d.isoformat(): n for d, n in arrangement.rest_days.items()},
+                workdays={d.isoformat(): n for d, n in arrangement.workdays.items()},
+                loaded_at=datetime.now(UTC),  # real time: the cache stamp must change even on a pinned clock
+                loaded_by_id=actor_id,
+            )
+        )
+        session.flush()
+        cal = current_calendar(rt, session)
+        now, today = rt.clock.now(), rt.clock.today()
+        touched = select(Deadline).where(
+            Deadline.closed_at.is_(None),
+            or_(Deadline.provisional, and_(Deadline.start <= date(year, 12, 31), Deadline.due >= date(year - 1, 12, 1))),
+        )
+        recomputed = moved = 0
+        for row in list(session.scalars(touched.order_by(Deadline.id)).unique()):
+            inst = session.scalars(select(Instance).where(Instance.id == row.instance_id).with_for_update(of=Instance)).one()
+            old_due, old_provisional = row.due, row.provisional
+            row.due, row.warning, row.provisional = schedule(cal, row)
+            recomputed += 1
+            if (row.due, row.provisional) == (old_due, old_provisional):
+                continue
+            if row.status == "missed" and row.due >= today:
+                row.status, row.overdue_at = "open", None
+            audit_trail.record(
+                session, inst, actor_id=actor_id, event="deadline_recomputed", from_state=inst.state,
+                to_state=inst.state, at=now,
+                payload={"deadline_id": row.id, "timer": row.timer, "old_due": old_due.isoformat(),
+                         "new_due": row.due.isoformat(), "provisional": row.provisional,
+                         "reason": f"导入{year}年节假日安排（{source}）"},
+            )
+            if row.due != old_due:
+                moved += 1
+                if row.responsible is not None:
+                    outbox.queue(
+                        rt, session, key=f"deadline:{row.id}:due_changed:{row.due.isoformat()}", kind="due_changed",
+                        recipient=row.responsible, at=now, instance_id=inst.id, deadline_id=row.id,
+                        subject=f"【期限变更】{inst.title}：{row.title}到期日调整为{row.due:%Y-%m-%d}",
+                        body=f"因导入{year}年节假日安排，{row.title}的到期日由{old_due:%Y-%m-%d}调整为{row.due:%Y-%m-%d}。",
+                        data={"case_id": inst.id, "deadline_id": row.id, "kind": "due_changed",
+                              "old_due": old_due.isoformat(), "due": row.due.isoformat()},
+                    )
+        session.commit()
+        return LoadResult(year, len(arrangement.rest_days), len(arrangement.workdays), recomputed, moved)
