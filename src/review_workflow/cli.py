@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -13,7 +15,7 @@ import typer
 
 from .config import Settings
 from .definitions import to_mermaid
-from .errors import CalendarNotPublished, WorkflowError
+from .errors import CalendarNotPublished, InvalidInput, WorkflowError
 from .runtime import Runtime, build_runtime
 
 app = typer.Typer(
@@ -21,8 +23,10 @@ app = typer.Typer(
 )
 workflows_app = typer.Typer(help="查看流程定义。", no_args_is_help=True)
 audit_app = typer.Typer(help="全过程记录：审计链校验。", no_args_is_help=True)
+calendar_app = typer.Typer(help="工作日历：计算与说明期限，导入年度节假日安排。", no_args_is_help=True)
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(audit_app, name="audit")
+app.add_typer(calendar_app, name="calendar")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -150,9 +154,147 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+# -- calendar ------------------------------------------------------------------------------------
+
+Start = Annotated[
+    str,
+    typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）；due 命令中写 - 则从标准输入逐行读取“起算日 规则”"),
+]
+Rule = Annotated[str | None, typer.Argument(help="期限规则：Nwd（N个工作日）或 Nd（N日，末日遇休息日顺延）")]
+Provisional = Annotated[
+    bool, typer.Option("--provisional", help="节假日安排未发布的年份按周末临时计算，结果标明“暂定”")
+]
+
+
+def _parse_start(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"起算日“{text}”无效，应写作 YYYY-MM-DD，如 2026-02-06") from None
+
+
+def _require_rule(rule: str | None) -> str:
+    if not rule:
+        raise InvalidInput("缺少期限规则，如 7wd 或 15d")
+    return rule
+
+
+@calendar_app.command("due")
+@friendly
+def calendar_due(start: Start, rule: Rule = None, provisional: Provisional = False) -> None:
+    """计算期限届满日；最后一行输出 YYYY-MM-DD。未发布节假日安排的年份：退出码 3。"""
+    from .services import calendar_admin
+
+    rt = runtime()
+    if start == "-":
+        for line in sys.stdin:
+            if line.strip():
+                typer.echo(_due_line(rt, line.split(), provisional))
+        return
+    result = calendar_admin.due(rt, _parse_start(start), _require_rule(rule), provisional)
+    if result.provisional:
+        typer.echo("暂定：期间涉及节假日安排尚未发布的年份，仅按周末计算，安排发布后须重新计算。")
+    typer.echo(result.date.isoformat())
+
+
+def _due_line(rt: Runtime, words: list[str], provisional: bool) -> str:
+    """One `START RULE` line of `due -`: `START RULE DUE`, or `START RULE ERROR <reason>`."""
+    from .services import calendar_admin
+
+    shown = " ".join(words[:2])
+    try:
+        if len(words) != 2:
+            raise InvalidInput(f"每行应为“起算日 规则”两项，实际 {len(words)} 项")
+        result = calendar_admin.due(rt, _parse_start(words[0]), words[1], provisional)
+    except WorkflowError as exc:
+        return f"{shown} ERROR {' '.join(exc.message.split())}"
+    return f"{shown} {result.date.isoformat()}" + (" provisional" if result.provisional else "")
+
+
+@calendar_app.command("explain")
+@friendly
+def calendar_explain(start: Start, rule: Rule = None, provisional: Provisional = False) -> None:
+    """逐日说明期限的计算：计入的每一天、跳过的每个休息日及原因。"""
+    from .services import calendar_admin
+
+    typer.echo(
+        calendar_admin.explain(runtime(), _parse_start(start), _require_rule(rule), provisional).as_text()
+    )
+
+
+@calendar_app.command("load")
+@friendly
+def calendar_load(
+    file: Annotated[Path, typer.Argument(help="年度节假日安排文件（.yaml/.yml 或 .csv）", exists=False)],
+    source: Annotated[
+        str | None, typer.Option(help="来源，如国务院办公厅通知文号；默认取文件中的 source 或文件名")
+    ] = None,
+) -> None:
+    """导入一年的节假日安排，并重算受影响的未结期限（变更记入审计，通知责任人）。"""
+    from .services import calendar_admin
+
+    if not file.is_file():
+        raise InvalidInput(f"找不到文件：{file}")
+    fmt = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}.get(file.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(f"无法识别文件格式“{file.suffix}”：请使用 .yaml、.yml 或 .csv")
+    try:
+        content = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{file} 不是 UTF-8 编码的文本文件") from None
+    r = calendar_admin.load_arrangement(runtime(), content, fmt, source)  # type: ignore[arg-type]
+    typer.echo(
+        f"已导入 {r.year} 年节假日安排：休息日 {r.rest_days} 天，调休上班日 {r.workdays} 天；"
+        f"重算未结期限 {r.recomputed} 个，其中到期日变化 {r.moved} 个。"
+    )
+
+
+@calendar_app.command("years")
+@friendly
+def calendar_years() -> None:
+    """列出可用的年度节假日安排及其来源。"""
+    from .services import calendar_admin
+
+    for year, source in calendar_admin.covered_years(runtime()):
+        typer.echo(f"{year}  {source}")
+
+
+# -- alerts worker -------------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def worker(
+    interval: Annotated[
+        float | None, typer.Option(help="扫描间隔（秒）；默认取 REVIEW_WORKFLOW_SWEEP_SECONDS")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="只扫描并投递一次，然后退出")] = False,
+) -> None:
+    """期限提醒进程：定时扫描到期提醒与逾期期限，生成并投递通知（可多进程同时运行）。"""
+    from .scheduler import run_blocking
+    from .services.alerts import tick
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
+    )
+    rt = runtime()
+    seconds = interval if interval is not None else rt.settings.sweep_seconds
+    if seconds <= 0:
+        raise InvalidInput("扫描间隔须大于 0 秒")
+    if once:
+        swept, sent = tick(rt)
+        typer.echo(
+            f"提醒 {swept.warned} 个、逾期 {swept.overdue} 个，新通知 {swept.queued} 条；"
+            f"投递成功 {sent.sent} 条，待重试 {sent.retrying} 条，失败 {sent.failed} 条。"
+        )
+        return
+    typer.echo(f"期限提醒进程已启动：每 {seconds:g} 秒扫描一次（Ctrl+C 退出）")
+    run_blocking(rt, seconds)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app(prog_name="review-workflow")
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

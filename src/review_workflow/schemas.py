@@ -224,7 +224,7 @@ class ExplanationPublic(DuePublic):
 class ArrangementUpload(BaseModel):
     format: Literal["yaml", "csv"] = Field(description="文件格式：yaml 或 csv")
     content: str = Field(min_length=1, description="节假日安排文件的内容")
-    source: str = Field(default="管理员导入", max_length=300, description="来源，如国务院办公厅通知文号")
+    source: str | None = Field(default=None, max_length=300, description="来源，如国务院办公厅通知文号；默认取文件中的 source")
 
 
 class LoadResultPublic(BaseModel):

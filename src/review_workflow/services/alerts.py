@@ -37,7 +37,9 @@ def _recipients(session: Session, row: Deadline, roles: list[str]) -> list[User]
     if row.responsible is not None:
         people[row.responsible.id] = row.responsible
     if roles:
-        users = session.scalars(select(User).where(User.agency_id == row.agency_id, User.active).order_by(User.id))
+        users = session.scalars(
+            select(User).where(User.agency_id == row.agency_id, User.active).order_by(User.id)
+        )
         for u in users.unique():
             if set(roles) & set(u.roles):
                 people.setdefault(u.id, u)
@@ -95,10 +97,24 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
                 subject, body = _text(kind, row, case)
                 for person in _recipients(session, row, roles):
                     queued += outbox.queue(
-                        rt, session, key=f"deadline:{row.id}:{kind}", kind=kind, recipient=person,
-                        subject=subject, body=body, at=now, instance_id=case.id, deadline_id=row.id,
-                        data={"case_id": case.id, "deadline_id": row.id, "kind": kind, "due": row.due.isoformat(),
-                              "timer": row.timer, "provisional": row.provisional},
+                        rt,
+                        session,
+                        key=f"deadline:{row.id}:{kind}",
+                        kind=kind,
+                        recipient=person,
+                        subject=subject,
+                        body=body,
+                        at=now,
+                        instance_id=case.id,
+                        deadline_id=row.id,
+                        data={
+                            "case_id": case.id,
+                            "deadline_id": row.id,
+                            "kind": kind,
+                            "due": row.due.isoformat(),
+                            "timer": row.timer,
+                            "provisional": row.provisional,
+                        },
                     )
             session.commit()
 
@@ -147,12 +163,18 @@ def _deliver(rt: Runtime, row: Notification) -> None:
     )
     if row.channel == "email":
         smtp = SmtpSettings(
-            host=s.smtp_host, port=s.smtp_port, sender=s.smtp_sender, username=s.smtp_username or None,
-            password=s.smtp_password or None, starttls=s.smtp_starttls,
+            host=s.smtp_host,
+            port=s.smtp_port,
+            sender=s.smtp_sender,
+            username=s.smtp_username or None,
+            password=s.smtp_password or None,
+            starttls=s.smtp_starttls,
         )
-        send_email(smtp, message)
+        send_email(smtp, message, delivery_key=row.key)
     elif row.channel == "webhook":
-        send_webhook(WebhookSettings(url=s.webhook_url, secret=s.webhook_secret), message, row.key, datetime.now(UTC))
+        send_webhook(
+            WebhookSettings(url=s.webhook_url, secret=s.webhook_secret), message, row.key, datetime.now(UTC)
+        )
     else:
         raise DeliveryFailed(f"未知的通知渠道 {row.channel}", permanent=True)
 
@@ -178,7 +200,12 @@ def dispatch(rt: Runtime, batch: int = 50) -> DispatchResult:
                     row.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
                     retrying += 1
             else:
-                row.status, row.sent_at, row.locked_until, row.last_error = "sent", datetime.now(UTC), None, None
+                row.status, row.sent_at, row.locked_until, row.last_error = (
+                    "sent",
+                    datetime.now(UTC),
+                    None,
+                    None,
+                )
                 sent += 1
             session.commit()
     return DispatchResult(sent, retrying, failed)

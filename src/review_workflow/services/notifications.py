@@ -14,21 +14,39 @@ from .actors import load_user
 
 def _public(row: Notification) -> NotificationPublic:
     return NotificationPublic(
-        id=row.id, kind=row.kind, channel=row.channel, subject=row.subject, body=row.body, data=row.data,
-        status=row.status, attempts=row.attempts, last_error=row.last_error, created_at=row.created_at,
-        sent_at=row.sent_at, read_at=row.read_at, recipient_id=row.recipient_id,
+        id=row.id,
+        kind=row.kind,
+        channel=row.channel,
+        subject=row.subject,
+        body=row.body,
+        data=row.data,
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        read_at=row.read_at,
+        recipient_id=row.recipient_id,
     )
 
 
 def _page(rt: Runtime, query, page: int, page_size: int) -> NotificationsPublic:  # type: ignore[no-untyped-def]
     with UnitOfWork(rt.sessions) as session:
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(query.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size))
-        return NotificationsPublic(data=[_public(r) for r in rows.unique()], count=count, page=page, page_size=page_size)
+        rows = session.scalars(
+            query.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        )
+        return NotificationsPublic(
+            data=[_public(r) for r in rows.unique()], count=count, page=page, page_size=page_size
+        )
 
 
-def inbox(rt: Runtime, actor_id: int, *, unread: bool = False, page: int = 1, page_size: int = 20) -> NotificationsPublic:
-    query = select(Notification).where(Notification.recipient_id == actor_id, Notification.channel == "in_app")
+def inbox(
+    rt: Runtime, actor_id: int, *, unread: bool = False, page: int = 1, page_size: int = 20
+) -> NotificationsPublic:
+    query = select(Notification).where(
+        Notification.recipient_id == actor_id, Notification.channel == "in_app"
+    )
     if unread:
         query = query.where(Notification.read_at.is_(None))
     return _page(rt, query, page, page_size)
@@ -44,7 +62,9 @@ def mark_read(rt: Runtime, actor_id: int, notification_id: int) -> NotificationP
         return _public(row)
 
 
-def deliveries(rt: Runtime, actor_id: int, *, status: str | None = None, page: int = 1, page_size: int = 20) -> NotificationsPublic:
+def deliveries(
+    rt: Runtime, actor_id: int, *, status: str | None = None, page: int = 1, page_size: int = 20
+) -> NotificationsPublic:
     """All outgoing notifications (e-mail, webhook) for an admin; `status=failed` shows what needs attention."""
     with UnitOfWork(rt.sessions) as session:
         if "admin" not in load_user(session, actor_id).roles:

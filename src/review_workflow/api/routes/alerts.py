@@ -26,7 +26,13 @@ def list_deadlines(
     page_size: PageSize = 20,
 ) -> DeadlinesPublic:
     return queries.list_deadlines(
-        rt, user, status=status, due_before=due_before, responsible=responsible, page=page, page_size=page_size
+        rt,
+        user,
+        status=status,
+        due_before=due_before,
+        responsible=responsible,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -42,7 +48,9 @@ def mark_read(rt: RuntimeDep, user: CurrentUser, notification_id: int) -> Notifi
     return notifications.mark_read(rt, user, notification_id)
 
 
-@router.get("/admin/notifications", summary="外发通知的投递情况（管理员；status=failed 查看失败的）", responses=ERRORS)
+@router.get(
+    "/admin/notifications", summary="外发通知的投递情况（管理员；status=failed 查看失败的）", responses=ERRORS
+)
 def deliveries(
     rt: RuntimeDep,
     user: CurrentUser,

@@ -6,7 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ...calendar import Explanation
-from ...schemas import ArrangementUpload, DuePublic, ErrorPublic, ExplainedDayPublic, ExplanationPublic, LoadResultPublic
+from ...schemas import (
+    ArrangementUpload,
+    DuePublic,
+    ErrorPublic,
+    ExplainedDayPublic,
+    ExplanationPublic,
+    LoadResultPublic,
+)
 from ...services import calendar_admin
 from ..deps import CurrentUser, RuntimeDep
 
@@ -33,8 +40,12 @@ def _explanation(e: Explanation) -> ExplanationPublic:
         provisional=e.due.provisional,
         days=[
             ExplainedDayPublic(
-                date=x.date, weekday=f"星期{WEEKDAYS[x.date.weekday()]}", counted=x.counted, ordinal=x.ordinal,
-                reason=x.reason, provisional=x.provisional,
+                date=x.date,
+                weekday=f"星期{WEEKDAYS[x.date.weekday()]}",
+                counted=x.counted,
+                ordinal=x.ordinal,
+                reason=x.reason,
+                provisional=x.provisional,
             )
             for x in e.days
         ],
@@ -50,8 +61,13 @@ def explain(rt: RuntimeDep, start: Start, rule: Rule, provisional: Provisional =
 @router.get("/years", summary="管理员导入的年度节假日安排")
 def years(rt: RuntimeDep) -> list[dict[str, object]]:
     return [
-        {"year": y.year, "source": y.source, "rest_days": len(y.rest_days), "workdays": len(y.workdays),
-         "loaded_at": y.loaded_at}
+        {
+            "year": y.year,
+            "source": y.source,
+            "rest_days": len(y.rest_days),
+            "workdays": len(y.workdays),
+            "loaded_at": y.loaded_at,
+        }
         for y in calendar_admin.loaded_years(rt)
     ]
 
@@ -59,4 +75,6 @@ def years(rt: RuntimeDep) -> list[dict[str, object]]:
 @router.post("/years", summary="导入一年的节假日安排（管理员），并重算受影响的期限", responses=ERRORS)
 def load_year(rt: RuntimeDep, user: CurrentUser, body: ArrangementUpload) -> LoadResultPublic:
     r = calendar_admin.load_arrangement(rt, body.content, body.format, body.source, actor_id=user)
-    return LoadResultPublic(year=r.year, rest_days=r.rest_days, workdays=r.workdays, recomputed=r.recomputed, moved=r.moved)
+    return LoadResultPublic(
+        year=r.year, rest_days=r.rest_days, workdays=r.workdays, recomputed=r.recomputed, moved=r.moved
+    )
