@@ -43,6 +43,7 @@ class NewUser:
     certificate_valid_from: date | None = None
     certificate_valid_until: date | None = None
     legal_qualification: str | None = None
+    email: str | None = None
 
 
 def create_user(rt: Runtime, spec: NewUser) -> tuple[int, str]:
@@ -65,6 +66,7 @@ def create_user(rt: Runtime, spec: NewUser) -> tuple[int, str]:
             certificate_valid_from=spec.certificate_valid_from,
             certificate_valid_until=spec.certificate_valid_until,
             legal_qualification=spec.legal_qualification,
+            email=spec.email,
             token_hash=hash_token(token),
         )
         session.add(user)
