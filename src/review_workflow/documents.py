@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,15 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, Undefined
 
-# The names a template may use; the renderer passes exactly these.
-CONTEXT_KEYS = frozenset({"doc", "agency", "case", "actor", "event", "event_title", "payload", "data"})
+from .masking import mask_id_number, mask_personal_info
+
+# The names a template may use; the renderer passes exactly these. `agency` owns the case; `issuer`
+# issues the document (the same agency, except a filing office's correction notice).
+CONTEXT_KEYS = frozenset(
+    {"doc", "agency", "issuer", "case", "actor", "event", "event_title", "payload", "data"}
+)
 
 DEFAULT_EAST_ASIA_FONT = "仿宋_GB2312"
 EAST_ASIA_LANG = "zh-CN"
@@ -29,6 +35,10 @@ EAST_ASIA_LANG = "zh-CN"
 # Characters XML 1.0 forbids; one pasted from another program would make the part unreadable.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CN_DIGITS = "零一二三四五六七八九"
+_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UPPER_UNITS = ("", "拾", "佰", "仟")
+_UPPER_GROUPS = ("", "万", "亿", "万亿")
+_FEN = Decimal("0.01")
 
 # w:rPr children that must come after w:lang (schema order).
 _AFTER_LANG = {qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath"), qn("w:rPrChange")}
@@ -59,6 +69,109 @@ def cn_number(n: int) -> str:
     return head + (_CN_DIGITS[units] if units else "")
 
 
+def _blank(value: Any) -> bool:
+    return value is None or isinstance(value, Undefined) or value == ""
+
+
+def cn_date(value: Any) -> str:
+    """An ISO date ("2026-02-13", a date or a datetime) → 2026年2月13日; empty → "".
+
+    Text that is not an ISO date (already 2026年2月13日, say) is returned as it is.
+    """
+    if _blank(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_chinese_date(value.date())
+    if isinstance(value, dt.date):
+        return format_chinese_date(value)
+    try:
+        return format_chinese_date(dt.datetime.fromisoformat(str(value).strip()).date())
+    except ValueError:
+        return str(value)
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A sum of money in yuan, rounded half up to the fen; None when blank."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"不是金额：{value!r}")
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"不是金额：{value!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"不是金额：{value!r}")
+    return amount.quantize(_FEN, rounding=ROUND_HALF_UP)
+
+
+def yuan(value: Any) -> str:
+    """200000 → 200,000.00元; blank → ""."""
+    amount = _amount(value)
+    return "" if amount is None else f"{amount:,.2f}元"
+
+
+def _upper_group(n: int) -> str:
+    """0 < n < 10000 in capital numerals, one 零 for each run of inner zeros: 1010 → 壹仟零壹拾."""
+    out = ""
+    zero = False
+    for pos in range(3, -1, -1):
+        digit = n // 10**pos % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _UPPER_DIGITS[digit] + _UPPER_UNITS[pos]
+    return out
+
+
+def rmb_upper(value: Any) -> str:
+    """A sum in capital Chinese numerals as written on a decision or a bank form.
+
+    200000 → 人民币贰拾万元整; 1234567.89 → 人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分;
+    0.5 → 人民币伍角; 0 → 人民币零元整. 整 follows 元 only (支付结算办法: optional after 角).
+    """
+    amount = _amount(value)
+    if amount is None:
+        return ""
+    if amount < 0:
+        raise ValueError(f"金额不能为负数：{value!r}")
+    fen_total = int(amount * 100)
+    yuan_part, cents = divmod(fen_total, 100)
+    jiao, fen = divmod(cents, 10)
+    if yuan_part >= 10**16:
+        raise ValueError(f"金额过大：{value!r}")
+    words = ""
+    groups = []
+    rest = yuan_part
+    while rest:
+        rest, group = divmod(rest, 10000)
+        groups.append(group)
+    pending_zero = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            pending_zero = bool(words)
+            continue
+        if words and (pending_zero or group < 1000):
+            words += "零"
+        words += _upper_group(group) + _UPPER_GROUPS[index]
+        pending_zero = False
+    if words:
+        words += "元"
+    if not jiao and not fen:
+        return "人民币" + (words or "零元") + "整"
+    if jiao:
+        words += _UPPER_DIGITS[jiao] + "角"
+    elif words:
+        words += "零"  # 1.05 → 壹元零伍分
+    if fen:
+        words += _UPPER_DIGITS[fen] + "分"
+    return "人民币" + words
+
+
 def _jinja_env() -> Environment:
     # ChainableUndefined: a missing key at any depth renders empty instead of failing the transition.
     env = Environment(
@@ -67,6 +180,11 @@ def _jinja_env() -> Environment:
         finalize=lambda v: "" if v is None else v,
     )
     env.filters["cn_number"] = cn_number
+    env.filters["cn_date"] = cn_date
+    env.filters["yuan"] = yuan
+    env.filters["rmb_upper"] = rmb_upper
+    env.filters["mask_id"] = mask_id_number
+    env.filters["mask_personal"] = mask_personal_info
     return env
 
 
@@ -172,10 +290,13 @@ def template_variables(template_path: Path) -> set[str]:
 
 __all__ = [
     "CONTEXT_KEYS",
+    "cn_date",
     "cn_number",
     "document_text",
     "format_chinese_date",
     "format_document_number",
     "render_document",
+    "rmb_upper",
     "template_variables",
+    "yuan",
 ]
