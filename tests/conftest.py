@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from review_workflow.clock import Clock
 from review_workflow.config import Settings
 from review_workflow.runtime import Runtime, build_runtime
 from review_workflow.services.admin import NewUser, create_agency, create_user, init_database
@@ -75,6 +76,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         drop_pg_database(admin_url, name)
+
+
+def pin_clock(rt: Runtime, moment: str) -> None:
+    """Move the runtime's pinned clock (ISO date-time, +08:00 when no zone is given)."""
+    when = datetime.fromisoformat(moment)
+    rt.clock = Clock(pinned=when if when.tzinfo else when.replace(tzinfo=PINNED_NOW.tzinfo), timezone=rt.clock.timezone)
 
 
 def make_runtime(database_url: str, **overrides: object) -> Runtime:
@@ -138,8 +145,10 @@ def people(rt: Runtime) -> People:
         ),
         reviewer=add_person(rt, "wang", a, ("reviewer",), name="王芳", legal_qualification="A2017001"),
         unqualified_reviewer=add_person(rt, "zhou", a, ("reviewer",), name="周敏"),
-        legal_head=add_person(rt, "li", a, ("legal_head", "reviewer"), name="李静", legal_qualification="A2015002"),
-        agency_head=add_person(rt, "chen", a, ("agency_head",), name="陈明"),
+        legal_head=add_person(
+            rt, "li", a, ("legal_head", "reviewer"), name="李静", legal_qualification="A2015002", email="lijing@example.gov.cn"
+        ),
+        agency_head=add_person(rt, "chen", a, ("agency_head",), name="陈明", email="chenming@example.gov.cn"),
         supervisor=add_person(rt, "zhao", b, ("supervisor",), name="赵磊"),
         admin=add_person(rt, "admin", a, ("admin",), name="管理员"),
         outsider=add_person(rt, "sun", b, ("handler",), name="孙丽", certificate_no="豫执101", **VALID_CERT),

@@ -53,6 +53,8 @@ DEFAULT_TOLERANCE = timedelta(minutes=5)
 _MAX_REASON = 300
 # Keys travel in an HTTP header and inside a Message-ID: printable ASCII without spaces.
 _DELIVERY_KEY = re.compile(r"[!-~]{1,200}")
+# A Message-ID's left part is a dot-atom (RFC 5322): other characters (the key's colons) become dots.
+_NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]")
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def build_email(
     if delivery_key is not None:
         _check_delivery_key(delivery_key)
         # Same key → same Message-ID on every retry, so mail clients can fold duplicates.
-        mail["Message-ID"] = f"<{delivery_key}@{domain}>"
+        mail["Message-ID"] = f"<{_NOT_ATEXT.sub('.', delivery_key)}@{domain}>"
         mail[DELIVERY_HEADER] = delivery_key
     else:
         mail["Message-ID"] = make_msgid(domain=domain)  # explicit domain: no getfqdn() DNS lookup

@@ -227,6 +227,14 @@ class ArrangementUpload(BaseModel):
     source: str | None = Field(default=None, max_length=300, description="来源，如国务院办公厅通知文号；默认取文件中的 source")
 
 
+class CalendarYearPublic(BaseModel):
+    year: int
+    source: str
+    rest_days: int
+    workdays: int
+    loaded_at: datetime
+
+
 class LoadResultPublic(BaseModel):
     year: int
     rest_days: int

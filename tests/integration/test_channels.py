@@ -89,6 +89,13 @@ def test_email_arrives_with_chinese_subject_body_and_recipient(smtp: SmtpSink) -
     assert mail["Date"].datetime == NOW
 
 
+def test_message_id_stays_a_valid_dot_atom_for_outbox_keys(smtp: SmtpSink) -> None:
+    send_email(smtp_settings(smtp), alert(), delivery_key="deadline:7:overdue:3:email", now=NOW)
+    mail = smtp.messages[0].message
+    assert mail["Message-ID"] == "<deadline.7.overdue.3.email@example.gov.cn>"
+    assert mail[DELIVERY_HEADER] == "deadline:7:overdue:3:email"
+
+
 def test_email_without_delivery_key_gets_a_unique_message_id(smtp: SmtpSink) -> None:
     send_email(smtp_settings(smtp), alert())
     send_email(smtp_settings(smtp), alert())

@@ -10,8 +10,8 @@ transaction uncommitted, so its rows are claimed again by the next sweep.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -25,8 +25,7 @@ from . import outbox
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SweepResult:
+class SweepResult(NamedTuple):
     warned: int
     overdue: int
     queued: int
@@ -122,8 +121,7 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
 # -- delivery -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DispatchResult:
+class DispatchResult(NamedTuple):
     sent: int
     retrying: int
     failed: int

@@ -18,6 +18,7 @@ from ..db import UnitOfWork
 from ..errors import NotPermitted
 from ..models import CalendarYear, Deadline, Instance
 from ..runtime import Runtime
+from ..schemas import CalendarYearPublic
 from . import audit_trail, outbox
 from .actors import load_user
 from .calendar_data import current_calendar
@@ -34,9 +35,19 @@ def explain(rt: Runtime, start: date, rule: str, provisional: bool = False) -> E
         return current_calendar(rt, session).explain(start, rule, provisional)
 
 
-def loaded_years(rt: Runtime) -> list[CalendarYear]:
+def loaded_years(rt: Runtime) -> list[CalendarYearPublic]:
+    """The arrangements an administrator loaded (years newer than chinese_calendar, or corrections)."""
     with UnitOfWork(rt.sessions) as session:
-        return list(session.scalars(select(CalendarYear).order_by(CalendarYear.year)))
+        return [
+            CalendarYearPublic(
+                year=y.year,
+                source=y.source,
+                rest_days=len(y.rest_days),
+                workdays=len(y.workdays),
+                loaded_at=y.loaded_at,
+            )
+            for y in session.scalars(select(CalendarYear).order_by(CalendarYear.year))
+        ]
 
 
 def covered_years(rt: Runtime) -> list[tuple[int, str]]:

@@ -58,6 +58,7 @@ def queue(
                 sent_at=at if channel == "in_app" else None,
             )
             .on_conflict_do_nothing(index_elements=[Notification.key])
+            .returning(Notification.id)  # rowcount is unreliable for ON CONFLICT across drivers
         )
-        added += session.execute(stmt).rowcount or 0
+        added += len(session.execute(stmt).all())
     return added

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from ...calendar import Explanation
 from ...schemas import (
     ArrangementUpload,
+    CalendarYearPublic,
     DuePublic,
     ErrorPublic,
     ExplainedDayPublic,
@@ -59,17 +60,8 @@ def explain(rt: RuntimeDep, start: Start, rule: Rule, provisional: Provisional =
 
 
 @router.get("/years", summary="管理员导入的年度节假日安排")
-def years(rt: RuntimeDep) -> list[dict[str, object]]:
-    return [
-        {
-            "year": y.year,
-            "source": y.source,
-            "rest_days": len(y.rest_days),
-            "workdays": len(y.workdays),
-            "loaded_at": y.loaded_at,
-        }
-        for y in calendar_admin.loaded_years(rt)
-    ]
+def years(rt: RuntimeDep) -> list[CalendarYearPublic]:
+    return calendar_admin.loaded_years(rt)
 
 
 @router.post("/years", summary="导入一年的节假日安排（管理员），并重算受影响的期限", responses=ERRORS)
