@@ -1,0 +1,157 @@
+"""The templates of the legal-review process (重大执法决定法制审核)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Length, Mm
+from docx.table import _Cell
+from docx_layout import (
+    FORM_WIDTHS,
+    HEITI,
+    add_row,
+    body,
+    date_line,
+    form_row,
+    heading1,
+    heading2,
+    new_document,
+    number_line,
+    paragraph,
+    signature,
+    table,
+    tag,
+    tag_row,
+    title,
+)
+
+
+def materials_cell(cell: _Cell) -> None:
+    tag(cell, "{%p for m in payload.materials or data.materials %}")
+    paragraph(cell, "{{ loop.index }}. {{ m }}")
+    tag(cell, "{%p endfor %}")
+
+
+def head_of_unit_cell(cell: _Cell) -> None:
+    paragraph(cell)
+    paragraph(cell, "签名：", align=None)
+
+
+def review_submission_form() -> DocxDocument:
+    """法制审核送审表."""
+    doc = new_document("法制审核送审表")
+    title(doc, "{{ agency.name }}")
+    title(doc, "法制审核送审表")
+    number_line(doc)
+    t = table(doc, FORM_WIDTHS)
+    form_row(t, "送审单位", "{{ agency.name }}")
+    form_row(t, "承办人", "{{ case.handler_name }}")
+    form_row(t, "案由", "{{ case.title }}")
+    form_row(t, "当事人", "{{ case.party }}")
+    # A resubmission may carry only its response: the rest comes from the case data.
+    form_row(t, "案情摘要", "{{ payload.summary or data.summary }}")
+    form_row(t, "拟作出的决定", "{{ payload.proposed_decision or data.proposed_decision }}")
+    form_row(t, "送审材料", materials_cell)
+    tag_row(t, "{%tr if payload.response %}")
+    form_row(t, "对退回意见的说明", "{{ payload.response }}")
+    tag_row(t, "{%tr endif %}")
+    form_row(t, "送审日期", "{{ doc.date }}")
+    form_row(t, "承办机构负责人意见", head_of_unit_cell)
+    return doc
+
+
+def findings_table(doc: DocxDocument) -> None:
+    widths: list[Length] = [Mm(16), Mm(40), Mm(50), Mm(50)]
+    t = table(doc, widths)
+    for cell, text in zip(add_row(t, widths), ["序号", "审核事项", "存在问题", "修改建议"], strict=True):
+        paragraph(cell, text, font=HEITI, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    tag_row(t, "{%tr for f in payload.findings %}", widths)
+    cells = add_row(t, widths)
+    paragraph(cells[0], "{{ loop.index }}", align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    paragraph(cells[1], "{{ f.item }}")
+    paragraph(cells[2], "{{ f.problem }}")
+    paragraph(cells[3], "{{ f.suggestion }}")
+    tag_row(t, "{%tr endfor %}", widths)
+
+
+def review_opinion() -> DocxDocument:
+    """法制审核意见书."""
+    doc = new_document("法制审核意见书")
+    title(doc, "{{ agency.name }}")
+    title(doc, "法制审核意见书")
+    number_line(doc)
+    t = table(doc, FORM_WIDTHS)
+    form_row(t, "送审单位", "{{ agency.name }}")
+    form_row(t, "承办人", "{{ case.handler_name }}")
+    form_row(t, "案由", "{{ case.title }}")
+    form_row(t, "当事人", "{{ case.party }}")
+    # The engine records each event's date as data.<event>_on; the latest submission is the receipt.
+    form_row(t, "收案日期", "{{ data.submitted_at or data.resubmit_on or data.submit_on }}")
+    form_row(t, "拟作出的决定", "{{ data.proposed_decision }}")
+    heading1(doc, "一、审核结论")
+    body(doc, "{% if event == 'approve' %}同意{% else %}存在问题{% endif %}")
+    heading1(doc, "二、审核意见")
+    body(doc, "{{ payload.opinion }}")
+    heading1(doc, "三、是否需要补充材料")
+    body(doc, "{% if payload.needs_supplement %}是{% else %}否{% endif %}")
+    tag(doc, "{%p if payload.findings %}")
+    heading1(doc, "四、审核发现的问题及修改建议")
+    findings_table(doc)
+    tag(doc, "{%p endif %}")
+    paragraph(doc)
+    body(doc, "审核人：{{ actor.name }}", indent=False)
+    body(doc, "法律职业资格证号：{{ actor.legal_qualification }}", indent=False)
+    signature(doc, "法制机构负责人（签名）：")
+    date_line(doc)
+    return doc
+
+
+def collective_discussion_record() -> DocxDocument:
+    """集体讨论记录."""
+    doc = new_document("集体讨论记录")
+    title(doc, "{{ agency.name }}")
+    title(doc, "集体讨论记录")
+    number_line(doc)
+    for line in (
+        "案由：{{ case.title }}",
+        "当事人：{{ case.party }}",
+        "时间：{{ doc.date }}",
+        "地点：{{ payload.place }}",
+        "主持人：{{ payload.host }}",
+        "出席人员：{{ payload.attendees|join('、') }}",
+        "汇报人：{{ payload.reporter }}",
+        "记录人：{{ payload.recorder }}",
+    ):
+        body(doc, line, indent=False)
+    heading1(doc, "一、案情摘要")
+    body(doc, "{{ data.summary }}")
+    heading1(doc, "二、法制审核意见")
+    body(doc, "{{ data.review_opinion or data.opinion }}")
+    heading1(doc, "三、讨论发言")
+    tag(doc, "{%p for v in payload.views %}")
+    heading2(doc, "（{{ loop.index|cn_number }}）{{ v.name }}")
+    body(doc, "{{ v.view }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not payload.views %}")
+    body(doc, "（无书面发言记录）")
+    tag(doc, "{%p endif %}")
+    heading1(doc, "四、讨论结论")
+    body(doc, "{{ payload.conclusion }}")
+    heading1(doc, "五、会议纪要")
+    body(doc, "{{ payload.minutes }}")
+    paragraph(doc)
+    signature(doc, "主持人签名：")
+    signature(doc, "记录人签名：")
+    signature(doc, "出席人员签名：")
+    paragraph(doc)
+    paragraph(doc)
+    return doc
+
+
+TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
+    "review_submission_form.docx": review_submission_form,
+    "review_opinion.docx": review_opinion,
+    "collective_discussion_record.docx": collective_discussion_record,
+}
