@@ -73,6 +73,8 @@ class User(Base):
     legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
     email: Mapped[str | None] = mapped_column(String(200))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # scrypt with a per-user salt (services/accounts.py); None means no web log-in.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
