@@ -1,23 +1,17 @@
-"""Workflow definitions: `workflows/*.yaml` loaded, validated and resolved at start.
+"""Workflow definitions: the typed model of `workflows/*.yaml` (loaded and checked by `loader.py`).
 
-A bad file stops start-up with the file, the path inside it and what is wrong. Everything a transition
-refers to (states, guards, document templates, roles) is resolved here, never at run time.
+Pure: no database, no files. A definition reads like the business process it models: states, the
+events between them with who may fire them and what they must carry, documents, timers, child cases.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .calendar import parse_rule
-from .errors import DefinitionError, WorkflowError
-
-ROLES = ("handler", "reviewer", "legal_head", "agency_head", "supervisor", "admin")
+ROLES = ("handler", "reviewer", "legal_head", "agency_head", "supervisor", "admin", "filing_officer")
 FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "list[str]", "list[object]")
 ANY_ACTIVE = "*"  # `sources: "*"` means every state that is not final
 
@@ -61,12 +55,23 @@ class GuardRef(_Strict):
 class DocumentSpec(_Strict):
     title: str
     template: str
+    # Store the document's number (文号) in the case data under this name, e.g. decision_no.
+    record_number_as: str | None = None
+
+
+class DocumentRef(_Strict):
+    """A document a transition produces, optionally only when payload fields have given values."""
+
+    name: str
+    when: dict[str, Any] = Field(default_factory=dict)
 
 
 class TimerOpening(_Strict):
-    """When a timer starts: on entering a state, or on given events; from the day of the move or from a
-    date field of the payload (e.g. decision_date); optionally only when payload fields have given values."""
+    """When a timer starts: when the case starts, on entering a state, or on given events; from the day of
+    the move or from a date field of the payload or the case (e.g. decision_date); optionally only when
+    fields have given values."""
 
+    on_start: bool = False
     on_enter: str | None = None
     on_events: tuple[str, ...] = ()
     from_field: str | None = None
@@ -74,9 +79,23 @@ class TimerOpening(_Strict):
 
     @model_validator(mode="after")
     def _one_trigger(self) -> TimerOpening:
-        if bool(self.on_enter) == bool(self.on_events):
-            raise ValueError("opens 须且只须给出 on_enter 或 on_events 之一")
+        if [self.on_start, bool(self.on_enter), bool(self.on_events)].count(True) != 1:
+            raise ValueError("opens 须且只须给出 on_start、on_enter 或 on_events 之一")
         return self
+
+
+class RuleChoice(_Strict):
+    """A rule chosen by a field of the case, e.g. 7wd for 行政处罚 and 行政许可, else 20wd."""
+
+    field: str
+    cases: dict[str, str]
+    default: str
+
+    def pick(self, values: Mapping[str, Any]) -> str:
+        return self.cases.get(str(values.get(self.field)), self.default)
+
+    def all_rules(self) -> list[str]:
+        return [*self.cases.values(), self.default]
 
 
 class TimerExtension(_Strict):
@@ -90,7 +109,10 @@ class TimerSpec(_Strict):
 
     title: str
     opens: TimerOpening
-    rule: str
+    rule: str | RuleChoice
+    # deadline: an officer must act by the due date (warned, then alerted when overdue);
+    # window: a period the party has (陈述申辩, 听证申请); when it runs out it simply closes.
+    kind: Literal["deadline", "window"] = "deadline"
     warn_before: str | None = None
     # "handler" (the case's own handler) or a role of the case's agency.
     responsible: str = "handler"
@@ -100,27 +122,91 @@ class TimerSpec(_Strict):
     extend: TimerExtension | None = None
 
 
+class ChildOutcome(_Strict):
+    """How a child's end moves its parent: the first rule whose state (and data) match fires `fire`."""
+
+    state: str | None = None  # None: any final state
+    when: dict[str, Any] = Field(default_factory=dict)
+    fire: str
+    # Parent data field <- child data field, copied back when this rule applies (e.g. review_opinion).
+    copy_back: dict[str, str] = Field(default_factory=dict)
+
+    def matches(self, state: str, data: Mapping[str, Any]) -> bool:
+        return (self.state is None or self.state == state) and all(
+            data.get(k) == v for k, v in self.when.items()
+        )
+
+
+class ChildStart(_Strict):
+    """A child instance the transition starts, when its conditions (guards) pass."""
+
+    workflow: str
+    conditions: tuple[GuardRef, ...] = ()
+    data: dict[str, str] = Field(default_factory=dict)  # child field <- parent data field
+    set: dict[str, Any] = Field(default_factory=dict)  # child field <- a constant
+    on_final: tuple[ChildOutcome, ...] = ()
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _guard_by_name(cls, value: object) -> object:
+        return _guard_refs(value)
+
+    def outcome(self, state: str, data: Mapping[str, Any]) -> ChildOutcome | None:
+        return next((o for o in self.on_final if o.matches(state, data)), None)
+
+
+def _guard_refs(value: object) -> object:
+    if isinstance(value, list):
+        return [{"name": g} if isinstance(g, str) else g for g in value]
+    return value
+
+
 class TransitionSpec(_Strict):
     event: str
     title: str
     sources: tuple[str, ...]
     dest: str
-    roles: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+    # owner: users of the case's agency; counterpart: users of the counterpart agency (e.g. the 司法局).
+    by: Literal["owner", "counterpart"] = "owner"
+    # Fired only by the engine, when a child instance ends (no user may fire it).
+    auto: bool = False
     payload: dict[str, FieldSpec] = Field(default_factory=dict)
     guards: tuple[GuardRef, ...] = ()
-    documents: tuple[str, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    starts: tuple[ChildStart, ...] = ()
 
     @field_validator("sources", mode="before")
     @classmethod
     def _one_source_is_a_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _document_by_name(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"name": d} if isinstance(d, str) else d for d in value]
+        return value
+
+    @model_validator(mode="after")
+    def _auto_has_no_roles(self) -> TransitionSpec:
+        if self.auto and self.roles:
+            raise ValueError("auto 事件由引擎在子流程结束时触发，不能再指定 roles")
+        if not self.auto and not self.roles:
+            raise ValueError("roles 不能为空（只有 auto 事件没有角色）")
+        return self
+
     @field_validator("guards", mode="before")
     @classmethod
     def _guard_by_name(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"name": g} if isinstance(g, str) else g for g in value]
-        return value
+        return _guard_refs(value)
+
+
+class Counterpart(_Strict):
+    """The other agency a case is addressed to, e.g. the filing-review office (备案审查机关)."""
+
+    title: str
+    agency: Literal["filing_office"] = "filing_office"  # resolved from the owning agency's record
 
 
 class Definition(_Strict):
@@ -133,6 +219,7 @@ class Definition(_Strict):
     start_roles: tuple[str, ...] = ("handler",)
     start_guards: tuple[GuardRef, ...] = ()
     case_fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    counterpart: Counterpart | None = None
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...]
     documents: dict[str, DocumentSpec] = Field(default_factory=dict)
@@ -144,7 +231,7 @@ class Definition(_Strict):
     @field_validator("start_guards", mode="before")
     @classmethod
     def _guard_by_name(cls, value: object) -> object:
-        return TransitionSpec._guard_by_name(value)
+        return _guard_refs(value)
 
     def transition(self, event: str) -> TransitionSpec | None:
         return next((t for t in self.transitions if t.event == event), None)
@@ -155,143 +242,6 @@ class Definition(_Strict):
     def state_title(self, state: str) -> str:
         spec = self.states.get(state)
         return spec.title if spec else state
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _where(loc: Iterable[Any]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(根)"
-
-
-def _cross_check(d: Definition, guards: Mapping[str, Any], templates_dir: Path) -> list[tuple[str, str]]:
-    """Names that must resolve: states, roles, guards, documents and their template files."""
-    problems: list[tuple[str, str]] = []
-    states = d.states
-    if d.initial not in states:
-        problems.append(("initial", f"初始状态 {d.initial!r} 未在 states 中定义"))
-    elif states[d.initial].final:
-        problems.append(("initial", f"初始状态 {d.initial!r} 不能是终态"))
-    for role in (d.owner_role, *d.start_roles):
-        if role not in ROLES:
-            problems.append(("start_roles", f"未知角色 {role!r}（可用：{', '.join(ROLES)}）"))
-    for j, g in enumerate(d.start_guards):
-        if g.name not in guards:
-            problems.append((f"start_guards[{j}]", f"未知的守卫 {g.name!r}"))
-    for key, doc in d.documents.items():
-        if not (templates_dir / doc.template).is_file():
-            problems.append((f"documents.{key}.template", f"找不到文书模板 {doc.template!r}"))
-    seen: set[str] = set()
-    for i, t in enumerate(d.transitions):
-        at = f"transitions[{i}]"
-        if t.event in seen:
-            problems.append((f"{at}.event", f"事件 {t.event!r} 重复定义"))
-        seen.add(t.event)
-        for s in t.sources:
-            if s != ANY_ACTIVE and s not in states:
-                problems.append((f"{at}.sources", f"来源状态 {s!r} 未在 states 中定义"))
-            elif s != ANY_ACTIVE and states[s].final:
-                problems.append((f"{at}.sources", f"终态 {s!r} 不能再有流转"))
-        if t.dest not in states:
-            problems.append((f"{at}.dest", f"目标状态 {t.dest!r} 未在 states 中定义"))
-        for role in t.roles:
-            if role not in ROLES:
-                problems.append((f"{at}.roles", f"未知角色 {role!r}（可用：{', '.join(ROLES)}）"))
-        for j, g in enumerate(t.guards):
-            if g.name not in guards:
-                problems.append((f"{at}.guards[{j}]", f"未知的守卫 {g.name!r}"))
-        for j, doc in enumerate(t.documents):
-            if doc not in d.documents:
-                problems.append((f"{at}.documents[{j}]", f"未知的文书 {doc!r}（应在 documents 中声明）"))
-    problems.extend(_check_timers(d))
-    return problems
-
-
-def _check_timers(d: Definition) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    events = {t.event: t for t in d.transitions}
-    for name, timer in d.timers.items():
-        at = f"timers.{name}"
-        for key, rule in (("rule", timer.rule), ("warn_before", timer.warn_before)):
-            if rule is not None and (problem := rule_problem(rule)):
-                problems.append((f"{at}.{key}", problem))
-        if timer.extend and (problem := rule_problem(timer.extend.by)):
-            problems.append((f"{at}.extend.by", problem))
-        if timer.opens.on_enter and timer.opens.on_enter not in d.states:
-            problems.append((f"{at}.opens.on_enter", f"状态 {timer.opens.on_enter!r} 未在 states 中定义"))
-        named = [("opens.on_events", e) for e in timer.opens.on_events]
-        named += [("closed_by", e) for e in timer.closed_by] + [
-            ("cancelled_by", e) for e in timer.cancelled_by
-        ]
-        named += [("extend.event", timer.extend.event)] if timer.extend else []
-        for where, event in named:
-            if event not in events:
-                problems.append((f"{at}.{where}", f"事件 {event!r} 未在 transitions 中定义"))
-        if timer.opens.from_field:
-            openers = [events[e] for e in timer.opens.on_events if e in events] or [
-                t for t in d.transitions if t.dest == timer.opens.on_enter
-            ]
-            for t in openers:
-                spec = t.payload.get(timer.opens.from_field)
-                if spec is None or spec.type != "date" or not spec.required:
-                    problems.append(
-                        (
-                            f"{at}.opens.from_field",
-                            f"事件 {t.event!r} 须有必填的日期字段 {timer.opens.from_field!r}",
-                        )
-                    )
-        for role in (timer.responsible, *timer.escalate_to):
-            if role not in ROLES:
-                problems.append((f"{at}.responsible", f"未知角色 {role!r}（可用：{', '.join(ROLES)}）"))
-    return problems
-
-
-def rule_problem(rule: str) -> str | None:
-    try:
-        parse_rule(rule)
-    except WorkflowError as exc:
-        return exc.message
-    return None
-
-
-def load_definition(path: Path, guards: Mapping[str, Any], templates_dir: Path) -> Definition:
-    raw = path.read_bytes()
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: YAML 语法错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path}: 文件内容应为一个映射（name, title, states, transitions …）")
-    try:
-        definition = Definition.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise DefinitionError(
-            f"{path}: {_where(first['loc'])}: {first['msg']}",
-            details=[{"path": _where(e["loc"]), "message": e["msg"]} for e in exc.errors()],
-        ) from exc
-    problems = _cross_check(definition, guards, templates_dir)
-    if path.stem != definition.name:
-        problems.append(("name", f"name {definition.name!r} 应与文件名 {path.stem!r} 一致"))
-    if problems:
-        where, what = problems[0]
-        raise DefinitionError(
-            f"{path}: {where}: {what}", details=[{"path": p, "message": m} for p, m in problems]
-        )
-    return definition.model_copy(update={"source_file": str(path), "content_hash": content_hash(raw)})
-
-
-def load_definitions(
-    directory: Path, guards: Mapping[str, Any], templates_dir: Path
-) -> dict[str, Definition]:
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
-        raise DefinitionError(f"{directory}: 没有找到任何流程定义文件（*.yaml）")
-    return {d.name: d for d in (load_definition(f, guards, templates_dir) for f in files)}
 
 
 def sources_of(d: Definition, t: TransitionSpec) -> list[str]:

@@ -56,8 +56,9 @@ class Engine:
     # -- who may do what -------------------------------------------------------------------------
 
     def role_for(self, t: TransitionSpec, actor: Actor, case: CaseFacts) -> str | None:
-        """The role in which the actor may fire `t` on this case, or None."""
-        if actor.agency_id != case.agency_id:
+        """The role in which the actor may fire `t` on this case, or None (always None for auto events)."""
+        acting_agency = case.counterpart_agency_id if t.by == "counterpart" else case.agency_id
+        if actor.agency_id != acting_agency:
             return None
         for role in t.roles:
             if role not in actor.roles:
@@ -82,8 +83,12 @@ class Engine:
 
     # -- the move ---------------------------------------------------------------------------------
 
-    def check(self, state: str, event: str, actor: Actor, case: CaseFacts) -> TransitionSpec:
-        """The transition for `event`, if it exists from `state` and the actor may fire it."""
+    def check(
+        self, state: str, event: str, actor: Actor, case: CaseFacts, *, by_engine: bool = False
+    ) -> TransitionSpec:
+        """The transition for `event`, if it exists from `state` and the actor may fire it.
+
+        `by_engine`: the engine fires an auto event for a child that ended; only auto events go this way."""
         d = self.definition
         t = d.transition(event)
         if t is None:
@@ -92,13 +97,17 @@ class Engine:
             raise TransitionNotAllowed(
                 f"案件当前处于“{d.state_title(state)}”，不能执行“{t.title}”（{event}）"
             )
-        if not self.role_for(t, actor, case):
+        if t.auto != by_engine:
+            raise NotPermitted(f"“{t.title}”由系统在关联流程结束时自动执行，不能手动执行")
+        if not by_engine and not self.role_for(t, actor, case):
             raise NotPermitted(self._why_not_permitted(t, actor, case))
         return t
 
-    def fire(self, row: HasState, event: str, ctx: GuardContext) -> TransitionSpec:
+    def fire(
+        self, row: HasState, event: str, ctx: GuardContext, *, by_engine: bool = False
+    ) -> TransitionSpec:
         """Move `row.state`, or raise: not from this state, not this actor, or a guard said no."""
-        t = self.check(row.state, event, ctx.actor, ctx.case)
+        t = self.check(row.state, event, ctx.actor, ctx.case, by_engine=by_engine)
         rejections: list[str] = []
         try:
             moved = self.machine.events[event].trigger(row, ctx=ctx, rejections=rejections)
@@ -109,7 +118,10 @@ class Engine:
         return t
 
     def _why_not_permitted(self, t: TransitionSpec, actor: Actor, case: CaseFacts) -> str:
-        if actor.agency_id != case.agency_id:
+        if t.by == "counterpart" and actor.agency_id != case.counterpart_agency_id:
+            counterpart = self.definition.counterpart
+            return f"“{t.title}”只能由{counterpart.title if counterpart else '相对方机关'}办理"
+        if t.by == "owner" and actor.agency_id != case.agency_id:
             return "只能办理本机关的案件"
         if self.definition.owner_role in t.roles and self.definition.owner_role in actor.roles:
             others = [r for r in t.roles if r != self.definition.owner_role]
@@ -125,4 +137,5 @@ ROLE_TITLES = {
     "agency_head": "机关负责人",
     "supervisor": "执法监督人员",
     "admin": "系统管理员",
+    "filing_officer": "备案审查人员",
 }

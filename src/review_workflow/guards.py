@@ -25,14 +25,22 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class OpenTimer:
+    title: str
+    due: date
+    extensions_left: int
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     id: int | None
     agency_id: int
     handler_id: int
     state: str
     data: dict[str, Any] = field(default_factory=dict)
-    # Open timers of the case → extensions still allowed on each.
-    open_timers: dict[str, int] = field(default_factory=dict)
+    open_timers: dict[str, OpenTimer] = field(default_factory=dict)
+    # The other agency the case is addressed to (e.g. the filing-review office), if any.
+    counterpart_agency_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,38 @@ def deadline_extendable(ctx: GuardContext, timer: str) -> str | None:
     """A period may be extended only while it runs, and only as often as its YAML allows."""
     if timer not in ctx.case.open_timers:
         return "该期限未在计算中，无需延长"
-    if ctx.case.open_timers[timer] <= 0:
+    if ctx.case.open_timers[timer].extensions_left <= 0:
         return "该期限已延长过，不能再次延长"
     return None
+
+
+@guard
+def window_elapsed(ctx: GuardContext, timer: str) -> str | None:
+    """The party's period (陈述申辩, 听证申请) has run out or been closed: the case may move on."""
+    running = ctx.case.open_timers.get(timer)
+    if running is not None and ctx.today <= running.due:
+        return f"{running.title}至{running.due.isoformat()}届满，期间届满前不得继续办理"
+    return None
+
+
+@guard
+def data_equals(ctx: GuardContext, field: str, value: Any, message: str) -> str | None:
+    """A fact of the case (from its data, or this event's payload) has the given value."""
+    actual = ctx.payload.get(field, ctx.case.data.get(field))
+    return None if actual == value else message
+
+
+@guard
+def penalty_is_major(
+    ctx: GuardContext, individual_fine: float, organization_fine: float, major_types: list[str]
+) -> str | None:
+    """重大行政处罚 (Henan 168号令; thresholds from the YAML): a fine or confiscation at or above the
+    threshold for the party type, or a penalty type that is major in itself (吊销, 停产停业 …)."""
+    facts = {**ctx.case.data, **ctx.payload}
+    threshold = organization_fine if facts.get("party_type") == "organization" else individual_fine
+    amounts = [facts.get("fine_amount") or 0, facts.get("confiscation_amount") or 0]
+    if any(float(a) >= threshold for a in amounts):
+        return None
+    if set(facts.get("penalty_types") or ()) & set(major_types):
+        return None
+    return "不属于重大行政处罚"

@@ -57,6 +57,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     doc_code: Mapped[str] = mapped_column(String(40), unique=True)  # 代字, e.g. 郑市监
     kind: Mapped[str] = mapped_column(String(40), default="enforcement")  # or filing_review (司法局)
+    # 备案审查机关: where this agency files its major penalties (the 司法局 of its government).
+    filing_office_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
 
 class User(Base):
@@ -92,6 +94,11 @@ class Instance(Base):
     handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(300))
     party: Mapped[str] = mapped_column(String(300))
+    # A child case (e.g. the filing started by a penalty decision) knows its parent.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    started_by: Mapped[str | None] = mapped_column(String(80))  # the parent's event that started it
+    # The other agency the case is addressed to (e.g. the filing-review office), whose users act on it.
+    counterpart_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     state: Mapped[str] = mapped_column(String(80), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -99,8 +106,9 @@ class Instance(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
 
-    agency: Mapped[Agency] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined", foreign_keys=[agency_id])
     handler: Mapped[User] = relationship(lazy="joined")
+    counterpart_agency: Mapped[Agency | None] = relationship(lazy="joined", foreign_keys=[counterpart_agency_id])
 
     # Optimistic locking: every UPDATE is guarded by `WHERE version = <read>`; services.fire bumps it
     # once per transition (bookkeeping updates in the same transaction do not count as a new version).
@@ -197,6 +205,7 @@ class Deadline(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     timer: Mapped[str] = mapped_column(String(80))  # the key under `timers:` in the YAML
+    kind: Mapped[str] = mapped_column(String(20), default="deadline")  # deadline, or window (the party's)
     title: Mapped[str] = mapped_column(String(120))
     rule: Mapped[str] = mapped_column(String(20))
     extensions: Mapped[list[str]] = mapped_column(JSONType, default=list)  # rules added by each extension

@@ -15,10 +15,11 @@ from .calendar import WorkCalendar
 from .clock import Clock
 from .config import Settings
 from .db import make_engine, make_sessionmaker
-from .definitions import Definition, load_definitions
+from .definitions import Definition
 from .engine import Engine
 from .errors import NotFound
 from .guards import GUARDS
+from .loader import load_definitions
 
 
 @dataclass

@@ -55,6 +55,8 @@ class CasePublic(BaseModel):
     version: int
     agency: Named
     handler: Named
+    counterpart_agency: Named | None = None  # e.g. the filing-review office a filing is addressed to
+    parent_id: int | None = None
     definition_hash: str
     data: dict[str, Any]
     created_at: datetime
@@ -118,11 +120,27 @@ class DeadlinesPublic(BaseModel):
     page_size: int
 
 
+class CaseLink(BaseModel):
+    """A parent or child case, as seen from the other: where it stands and what it must meet."""
+
+    id: int
+    workflow: str
+    workflow_title: str
+    title: str
+    state: str
+    state_title: str
+    final: bool
+    due: date | None  # the soonest open deadline
+    deadlines: list[DeadlinePublic]
+
+
 class CaseDetail(CasePublic):
     available_events: list[EventPublic]
     history: list[AuditEventPublic]
     documents: list[DocumentPublic]
     deadlines: list[DeadlinePublic]
+    parent: CaseLink | None = None
+    children: list[CaseLink] = []
 
 
 class TaskPublic(BaseModel):
@@ -148,8 +166,11 @@ class TransitionPublic(BaseModel):
     sources: list[str]
     dest: str
     roles: list[str]
+    by: str = "owner"  # owner: the case's agency acts; counterpart: the agency it is addressed to
+    auto: bool = False  # fired by the engine when a child case ends
     guards: list[str]
     documents: list[str]
+    starts: list[str] = []  # child workflows this event may start
     payload: list[FieldPublic]
 
 
@@ -224,7 +245,9 @@ class ExplanationPublic(DuePublic):
 class ArrangementUpload(BaseModel):
     format: Literal["yaml", "csv"] = Field(description="文件格式：yaml 或 csv")
     content: str = Field(min_length=1, description="节假日安排文件的内容")
-    source: str | None = Field(default=None, max_length=300, description="来源，如国务院办公厅通知文号；默认取文件中的 source")
+    source: str | None = Field(
+        default=None, max_length=300, description="来源，如国务院办公厅通知文号；默认取文件中的 source"
+    )
 
 
 class CalendarYearPublic(BaseModel):

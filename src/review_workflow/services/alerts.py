@@ -50,10 +50,16 @@ def _text(kind: str, row: Deadline, case: Instance) -> tuple[str, str]:
     if kind == "warning":
         subject = f"【期限提醒】{case.title}：{row.title}将于{row.due:%Y-%m-%d}到期"
         lead = "即将到期，请及时办理。"
+    elif kind == "window_elapsed":
+        subject = f"【期间届满】{case.title}：{row.title}已于{row.due:%Y-%m-%d}届满"
+        lead = "当事人未在期间内提出，可以继续办理。"
     else:
         subject = f"【逾期警告】{case.title}：{row.title}已于{row.due:%Y-%m-%d}届满，尚未办结"
         lead = "已经逾期，请立即办理并说明原因。"
-    body = f"案件：{case.title}（编号 {case.id}）\n当事人：{case.party}\n期限：{row.title}（{row.rule}）\n起算日：{row.start:%Y-%m-%d}\n到期日：{due}\n{lead}"
+    body = (
+        f"案件：{case.title}（编号 {case.id}）\n当事人：{case.party}\n期限：{row.title}（{row.rule}）\n"
+        f"起算日：{row.start:%Y-%m-%d}\n到期日：{due}\n{lead}"
+    )
     return subject, body
 
 
@@ -84,7 +90,12 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
             for row in rows:
                 case = session.get(Instance, row.instance_id)
                 assert case is not None
-                if today > row.due:
+                if row.kind == "window" and today > row.due:
+                    # The party's period ran out: nobody is late; the officer may carry on.
+                    kind, roles = "window_elapsed", []
+                    row.overdue_at = row.closed_at = now
+                    row.status, row.closed_late = "met", False
+                elif today > row.due:
                     kind, roles = "overdue", list(row.escalate_to)
                     row.overdue_at, row.status = now, "missed"
                     row.warned_at = row.warned_at or now  # an overdue alert makes a late warning pointless

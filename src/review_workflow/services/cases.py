@@ -10,14 +10,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import payloads
 from ..db import UnitOfWork
+from ..engine import ROLE_TITLES
 from ..errors import GuardRejected, InvalidInput, NotFound, NotPermitted, StaleVersion
 from ..guards import GUARDS, CaseFacts, GuardContext
 from ..models import Instance, User
 from ..runtime import Runtime
 from ..schemas import CasePublic
-from . import audit_trail, timers
 from .actors import as_actor, load_user, sees_all
-from .paperwork import issue_documents
+from .moves import apply_event, create_instance
 from .views import case_public
 
 
@@ -27,19 +27,9 @@ def _clean_text(value: Any, label: str) -> str:
     return value.strip()
 
 
-def facts(session: Session, rt: Runtime, inst: Instance) -> CaseFacts:
-    return CaseFacts(
-        id=inst.id,
-        agency_id=inst.agency_id,
-        handler_id=inst.handler_id,
-        state=inst.state,
-        data=inst.data,
-        open_timers=timers.timer_facts(session, inst, rt.workflow(inst.workflow).definition),
-    )
-
-
 def visible(user: User, inst: Instance) -> bool:
-    return sees_all(user) or inst.agency_id == user.agency_id
+    """Own agency's cases; cases addressed to the user's agency (e.g. filings to the 司法局); supervisors all."""
+    return sees_all(user) or user.agency_id in (inst.agency_id, inst.counterpart_agency_id)
 
 
 def load_case(session: Session, user: User, case_id: int, *, for_update: bool = False) -> Instance:
@@ -62,39 +52,26 @@ def start_case(
         user = load_user(session, actor_id)
         actor = as_actor(user)
         if not set(d.start_roles) & actor.roles:
-            raise NotPermitted(f"只有{'、'.join(d.start_roles)}角色可以发起“{d.title}”")
-        extra = payloads.validate(wf.case_model, fields or {}, d.case_fields)
+            raise NotPermitted(
+                f"只有{'、'.join(ROLE_TITLES.get(r, r) for r in d.start_roles)}可以发起“{d.title}”"
+            )
+        data = payloads.validate(wf.case_model, fields or {}, d.case_fields)
         ctx = GuardContext(
-            actor, CaseFacts(None, user.agency_id, user.id, d.initial, extra), extra, rt.clock.today()
+            actor, CaseFacts(None, user.agency_id, user.id, d.initial, data), data, rt.clock.today()
         )
         reasons = [r for g in d.start_guards if (r := GUARDS[g.name](ctx, **g.params))]
         if reasons:
             raise GuardRejected("；".join(reasons))
-        now = rt.clock.now()
-        inst = Instance(
-            workflow=d.name,
-            definition_hash=d.content_hash,
+        inst = create_instance(
+            rt,
+            session,
+            d,
             agency_id=user.agency_id,
             handler_id=user.id,
             title=title,
             party=party,
-            state=d.initial,
-            version=1,
-            data=extra,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(inst)
-        session.flush()
-        audit_trail.record(
-            session,
-            inst,
-            actor_id=user.id,
-            event="start",
-            from_state=None,
-            to_state=d.initial,
-            payload={"title": title, "party": party, **extra},
-            at=now,
+            data=data,
+            actor=user,
         )
         session.commit()
         return case_public(rt, inst)
@@ -111,29 +88,8 @@ def fire(
             raise StaleVersion(
                 f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试"
             )
-        wf = rt.workflow(inst.workflow)
-        actor = as_actor(user)
-        case = facts(session, rt, inst)
-        t = wf.engine.check(inst.state, event, actor, case)
-        cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
-        now, before = rt.clock.now(), inst.state
-        wf.engine.fire(inst, event, GuardContext(actor, case, cleaned, rt.clock.today()))
-        inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
-        inst.updated_at = now
-        inst.version += 1
         try:
-            ev = audit_trail.record(
-                session,
-                inst,
-                actor_id=user.id,
-                event=event,
-                from_state=before,
-                to_state=inst.state,
-                payload=cleaned,
-                at=now,
-            )
-            issue_documents(rt, session, inst, user, ev, t.documents, cleaned)
-            timers.apply(rt, session, inst, t, before, cleaned, user, now)
+            apply_event(rt, session, inst, event, user, payload)
             session.commit()
         except StaleDataError as exc:
             raise StaleVersion("案件已被他人更新，请刷新后重试") from exc

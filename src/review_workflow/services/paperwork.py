@@ -8,10 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..calendar import parse_rule
 from ..db import upsert_insert
+from ..definitions import DocumentRef
 from ..documents import format_chinese_date, format_document_number, render_document
 from ..models import AuditEvent, Document, DocumentCounter, Instance, User
 from ..runtime import Runtime
+from .timers import open_deadlines
 
 
 def next_serial(session: Session, agency_id: int, year: int) -> int:
@@ -40,28 +43,45 @@ def _local_dates(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _deadlines(session: Session, rt: Runtime, instance: Instance) -> dict[str, dict[str, str]]:
+    """The case's running deadlines, for a document that states them (e.g. 请于…前报送纠正情况)."""
+    return {
+        row.timer: {
+            "title": row.title,
+            "due": format_chinese_date(row.due),
+            "rule": parse_rule(row.rule).describe(),
+        }
+        for row in open_deadlines(session, instance.id)
+    }
+
+
 def issue_documents(
     rt: Runtime,
     session: Session,
     instance: Instance,
     actor: User,
     audit_event: AuditEvent,
-    kinds: tuple[str, ...],
+    refs: tuple[DocumentRef, ...],
     payload: dict[str, Any],
 ) -> list[Document]:
-    wf = rt.workflow(instance.workflow)
-    d = wf.definition
+    """Render, number and store the transition's documents. Each is numbered by the agency that issues
+    it: the actor's (the case's own, or the counterpart office for the documents it issues)."""
+    d = rt.workflow(instance.workflow).definition
     now = audit_event.at
     today = rt.clock.local(now).date()
+    issuer = actor.agency
+    transition = d.transition(audit_event.event)
     issued = []
-    for kind in kinds:
-        spec = d.documents[kind]
-        serial = next_serial(session, instance.agency_id, today.year)
-        number = format_document_number(instance.agency.doc_code, today.year, serial)
-        transition = d.transition(audit_event.event)
+    for ref in refs:
+        if not all(payload.get(k) == v for k, v in ref.when.items()):
+            continue
+        spec = d.documents[ref.name]
+        serial = next_serial(session, issuer.id, today.year)
+        number = format_document_number(issuer.doc_code, today.year, serial)
         context = {
             "doc": {"number": number, "title": spec.title, "date": format_chinese_date(today)},
             "agency": {"name": instance.agency.name, "doc_code": instance.agency.doc_code},
+            "issuer": {"name": issuer.name, "doc_code": issuer.doc_code},
             "case": {
                 "id": instance.id,
                 "title": instance.title,
@@ -80,13 +100,14 @@ def issue_documents(
             "event_title": transition.title if transition else audit_event.event,
             "payload": payload,
             "data": _local_dates(instance.data),
+            "deadlines": _deadlines(session, rt, instance),
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(
             instance_id=instance.id,
             audit_event_id=audit_event.id,
-            agency_id=instance.agency_id,
-            kind=kind,
+            agency_id=issuer.id,
+            kind=ref.name,
             title=spec.title,
             template=spec.template,
             number=number,
@@ -98,5 +119,7 @@ def issue_documents(
         )
         session.add(doc)
         issued.append(doc)
+        if spec.record_number_as:  # later documents of the same move may cite it (双书同达)
+            instance.data = {**instance.data, spec.record_number_as: number}
     session.flush()
     return issued

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import UnitOfWork
@@ -15,6 +16,7 @@ from ..models import AuditEvent, Deadline, Document, Instance, User
 from ..runtime import Runtime
 from ..schemas import (
     CaseDetail,
+    CaseLink,
     CasesPublic,
     DeadlinesPublic,
     Me,
@@ -25,9 +27,11 @@ from ..schemas import (
     WorkflowSummary,
 )
 from .actors import as_actor, load_user, sees_all, user_by_token
-from .cases import facts, load_case
+from .cases import load_case, visible
+from .moves import facts
 from .views import (
     audit_public,
+    case_link,
     case_public,
     deadline_public,
     document_public,
@@ -70,9 +74,13 @@ def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> lis
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 
-def _visible_cases(user: User):  # type: ignore[no-untyped-def]
+def _visible_cases(user: User) -> Select[tuple[Instance]]:
     query = select(Instance)
-    return query if sees_all(user) else query.where(Instance.agency_id == user.agency_id)
+    if sees_all(user):
+        return query
+    return query.where(
+        or_(Instance.agency_id == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
+    )
 
 
 def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
@@ -89,13 +97,34 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
         docs = session.scalars(
             select(Document).where(Document.instance_id == inst.id).order_by(Document.id)
         ).all()
+        today = rt.clock.today()
         return CaseDetail(
             **case_public(rt, inst).model_dump(),
             available_events=[event_public(t) for t in _available(rt, session, user, inst)],
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
-            deadlines=[deadline_public(row, rt.clock.today()) for row in deadlines],
+            deadlines=[deadline_public(row, today) for row in deadlines],
+            parent=_links(rt, session, user, Instance.id == inst.parent_id, today)[0]
+            if inst.parent_id
+            else None,
+            children=_links(rt, session, user, Instance.parent_id == inst.id, today),
         )
+
+
+def _links(rt: Runtime, session: Session, user: User, where: Any, today: date) -> list[CaseLink]:
+    """Related cases the user may see, each with its deadlines."""
+    related = [
+        i
+        for i in session.scalars(select(Instance).where(where).order_by(Instance.id)).unique()
+        if visible(user, i)
+    ]
+    rows = session.scalars(
+        select(Deadline).where(Deadline.instance_id.in_([i.id for i in related])).order_by(Deadline.id)
+    ).unique()
+    by_case: dict[int, list[Deadline]] = {}
+    for row in rows:
+        by_case.setdefault(row.instance_id, []).append(row)
+    return [case_link(rt, i, by_case.get(i.id, []), today) for i in related]
 
 
 def list_cases(
@@ -145,7 +174,8 @@ def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
             )
             for name, wf in rt.workflows.items()
         ]
-        query = select(Instance).where(Instance.agency_id == user.agency_id, or_(*active))
+        mine = or_(Instance.agency_id == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
+        query = select(Instance).where(mine, or_(*active))
         tasks = []
         for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
             events = _available(rt, session, user, inst)

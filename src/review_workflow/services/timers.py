@@ -1,18 +1,21 @@
 """Deadlines (时限) opened, extended and closed by transitions, as the YAML's `timers:` say.
 
-Called inside services.fire's transaction; never commits.
+Called inside the caller's transaction; never commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..calendar import WorkCalendar
-from ..definitions import Definition, TimerSpec, TransitionSpec
+from ..definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
 from ..errors import CalendarNotPublished
+from ..guards import OpenTimer
 from ..models import Deadline, Instance, User
 from ..runtime import Runtime
 from .calendar_data import current_calendar
@@ -23,13 +26,13 @@ def open_deadlines(session: Session, instance_id: int) -> list[Deadline]:
     return list(session.scalars(query.order_by(Deadline.id)).unique())
 
 
-def timer_facts(session: Session, inst: Instance, d: Definition) -> dict[str, int]:
-    """Open timers → extensions still allowed (what the `deadline_extendable` guard reads)."""
+def timer_facts(session: Session, inst: Instance, d: Definition) -> dict[str, OpenTimer]:
+    """The case's running timers, as the guards see them (due date, extensions still allowed)."""
     facts = {}
     for row in open_deadlines(session, inst.id):
         spec = d.timers.get(row.timer)
         allowed = spec.extend.times if spec and spec.extend else 0
-        facts[row.timer] = allowed - len(row.extensions)
+        facts[row.timer] = OpenTimer(row.title, row.due, allowed - len(row.extensions))
     return facts
 
 
@@ -56,7 +59,7 @@ def schedule(cal: WorkCalendar, row: Deadline) -> tuple[date, date | None, bool]
     return due, warning, provisional
 
 
-def _close(row: Deadline, at: datetime, today: date, *, cancelled: bool) -> None:
+def close(row: Deadline, at: datetime, today: date, *, cancelled: bool = False) -> None:
     row.closed_at = at
     if cancelled:
         row.status = "cancelled"
@@ -65,12 +68,12 @@ def _close(row: Deadline, at: datetime, today: date, *, cancelled: bool) -> None
     row.status = "missed" if row.closed_late else "met"
 
 
-def _opens(spec: TimerSpec, t: TransitionSpec, before: str, payload: dict[str, object]) -> bool:
+def _opens(spec: TimerSpec, t: TransitionSpec, before: str, facts: Mapping[str, Any]) -> bool:
     o = spec.opens
     entered = o.on_enter is not None and t.dest == o.on_enter and before != t.dest
     if not (entered or t.event in o.on_events):
         return False
-    return all(payload.get(k) == v for k, v in o.when.items())
+    return all(facts.get(k) == v for k, v in o.when.items())
 
 
 def responsible_for(session: Session, inst: Instance, role: str, actor: User, owner_role: str) -> int | None:
@@ -86,6 +89,55 @@ def responsible_for(session: Session, inst: Instance, role: str, actor: User, ow
     return next((u.id for u in users.unique() if role in u.roles), None)
 
 
+def _open(
+    cal: WorkCalendar,
+    session: Session,
+    inst: Instance,
+    d: Definition,
+    name: str,
+    facts: Mapping[str, Any],
+    actor: User,
+    at: datetime,
+    today: date,
+) -> None:
+    """Start timer `name`, superseding a running one of the same name (a fresh period)."""
+    spec = d.timers[name]
+    for row in open_deadlines(session, inst.id):
+        if row.timer == name:
+            close(row, at, today, cancelled=True)
+    field = spec.opens.from_field
+    row = Deadline(
+        instance_id=inst.id,
+        agency_id=inst.agency_id,
+        timer=name,
+        kind=spec.kind,
+        title=spec.title,
+        rule=spec.rule.pick(facts) if isinstance(spec.rule, RuleChoice) else spec.rule,
+        extensions=[],
+        warn_before=spec.warn_before,
+        start=date.fromisoformat(str(facts[field])) if field else today,
+        responsible_id=responsible_for(session, inst, spec.responsible, actor, d.owner_role),
+        escalate_to=list(spec.escalate_to),
+        status="open",
+        opened_at=at,
+    )
+    row.due, row.warning, row.provisional = schedule(cal, row)
+    session.add(row)
+
+
+def open_on_start(rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime) -> None:
+    """Timers that run from the moment a case starts (e.g. the 15 days to file, from decision_date)."""
+    d = rt.workflow(inst.workflow).definition
+    starting = [name for name, spec in d.timers.items() if spec.opens.on_start]
+    if not starting:
+        return
+    cal, today = current_calendar(rt, session), rt.clock.local(at).date()
+    for name in starting:
+        if all(inst.data.get(k) == v for k, v in d.timers[name].opens.when.items()):
+            _open(cal, session, inst, d, name, inst.data, actor, at, today)
+    session.flush()
+
+
 def apply(
     rt: Runtime,
     session: Session,
@@ -96,6 +148,7 @@ def apply(
     actor: User,
     at: datetime,
 ) -> None:
+    """Close, cancel, extend and open the case's timers for the transition `t` that just happened."""
     d = rt.workflow(inst.workflow).definition
     if not d.timers:
         return
@@ -107,35 +160,16 @@ def apply(
         if spec is None:
             continue
         if t.event in spec.closed_by:
-            _close(row, at, today, cancelled=False)
+            close(row, at, today)
         elif t.event in spec.cancelled_by or final:
-            _close(row, at, today, cancelled=True)
+            close(row, at, today, cancelled=True)
         elif spec.extend and t.event == spec.extend.event:
             row.extensions = [*row.extensions, spec.extend.by]
             row.due, row.warning, row.provisional = schedule(cal, row)
             if row.status == "missed" and row.due >= today:
                 row.status, row.overdue_at = "open", None
+    facts = {**inst.data, **payload}
     for name, spec in d.timers.items():
-        if final or not _opens(spec, t, before, payload):
-            continue
-        for row in open_deadlines(session, inst.id):
-            if row.timer == name:  # superseded by a fresh period
-                _close(row, at, today, cancelled=True)
-        start = date.fromisoformat(str(payload[spec.opens.from_field])) if spec.opens.from_field else today
-        row = Deadline(
-            instance_id=inst.id,
-            agency_id=inst.agency_id,
-            timer=name,
-            title=spec.title,
-            rule=spec.rule,
-            extensions=[],
-            warn_before=spec.warn_before,
-            start=start,
-            responsible_id=responsible_for(session, inst, spec.responsible, actor, d.owner_role),
-            escalate_to=list(spec.escalate_to),
-            status="open",
-            opened_at=at,
-        )
-        row.due, row.warning, row.provisional = schedule(cal, row)
-        session.add(row)
+        if not final and _opens(spec, t, before, facts):
+            _open(cal, session, inst, d, name, facts, actor, at, today)
     session.flush()

@@ -9,6 +9,7 @@ from ..models import AuditEvent, Deadline, Document, Instance
 from ..runtime import Runtime
 from ..schemas import (
     AuditEventPublic,
+    CaseLink,
     CasePublic,
     DeadlinePublic,
     DocumentPublic,
@@ -53,10 +54,32 @@ def case_public(rt: Runtime, inst: Instance) -> CasePublic:
         version=inst.version,
         agency=Named(id=inst.agency.id, name=inst.agency.name),
         handler=Named(id=inst.handler.id, name=inst.handler.name),
+        counterpart_agency=(
+            Named(id=inst.counterpart_agency.id, name=inst.counterpart_agency.name)
+            if inst.counterpart_agency
+            else None
+        ),
+        parent_id=inst.parent_id,
         definition_hash=inst.definition_hash,
         data=inst.data,
         created_at=inst.created_at,
         updated_at=inst.updated_at,
+    )
+
+
+def case_link(rt: Runtime, inst: Instance, deadlines: list[Deadline], today: date) -> CaseLink:
+    d = rt.workflow(inst.workflow).definition
+    rows = [deadline_public(row, today) for row in deadlines]
+    return CaseLink(
+        id=inst.id,
+        workflow=inst.workflow,
+        workflow_title=d.title,
+        title=inst.title,
+        state=inst.state,
+        state_title=d.state_title(inst.state),
+        final=d.is_final(inst.state),
+        due=min((r.due for r in rows if r.status == "open"), default=None),
+        deadlines=rows,
     )
 
 
@@ -135,7 +158,10 @@ def workflow_public(d: Definition) -> WorkflowPublic:
                 dest=t.dest,
                 roles=list(t.roles),
                 guards=[g.name for g in t.guards],
-                documents=list(t.documents),
+                documents=[ref.name for ref in t.documents],
+                by=t.by,
+                auto=t.auto,
+                starts=[child.workflow for child in t.starts],
                 payload=[field_public(k, v) for k, v in t.payload.items()],
             )
             for t in d.transitions

@@ -1,0 +1,184 @@
+"""What happens inside one transaction when a case starts or moves: the state, the audit event, the
+deadlines, the documents, the child cases started and the parent moved when a child ends.
+
+Helpers for the use cases in `cases.py`; they take the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import payloads
+from ..definitions import ChildStart, Definition, TransitionSpec, sources_of
+from ..errors import InvalidInput, InvalidPayload
+from ..guards import GUARDS, CaseFacts, GuardContext
+from ..models import Agency, Instance, User
+from ..runtime import Runtime
+from . import audit_trail, timers
+from .actors import as_actor
+from .paperwork import issue_documents
+
+
+def facts(session: Session, rt: Runtime, inst: Instance) -> CaseFacts:
+    return CaseFacts(
+        id=inst.id,
+        agency_id=inst.agency_id,
+        handler_id=inst.handler_id,
+        state=inst.state,
+        data=inst.data,
+        open_timers=timers.timer_facts(session, inst, rt.workflow(inst.workflow).definition),
+        counterpart_agency_id=inst.counterpart_agency_id,
+    )
+
+
+def _counterpart_of(session: Session, d: Definition, agency_id: int) -> int | None:
+    if d.counterpart is None:
+        return None
+    agency = session.get(Agency, agency_id)
+    if agency is None or agency.filing_office_id is None:
+        name = agency.name if agency else agency_id
+        raise InvalidInput(f"{name}未设置{d.counterpart.title}，无法发起“{d.title}”；请管理员先设置")
+    return agency.filing_office_id
+
+
+def create_instance(
+    rt: Runtime,
+    session: Session,
+    d: Definition,
+    *,
+    agency_id: int,
+    handler_id: int,
+    title: str,
+    party: str,
+    data: dict[str, Any],
+    actor: User,
+    parent: Instance | None = None,
+    started_by: str | None = None,
+) -> Instance:
+    """A new case in its initial state, with its start event audited and its start timers running."""
+    now = rt.clock.now()
+    inst = Instance(
+        workflow=d.name,
+        definition_hash=d.content_hash,
+        agency_id=agency_id,
+        handler_id=handler_id,
+        title=title,
+        party=party,
+        parent_id=parent.id if parent else None,
+        started_by=started_by,
+        counterpart_agency_id=_counterpart_of(session, d, agency_id),
+        state=d.initial,
+        version=1,
+        data=data,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(inst)
+    session.flush()
+    audit_trail.record(
+        session,
+        inst,
+        actor_id=actor.id,
+        event="start",
+        from_state=None,
+        to_state=d.initial,
+        payload={"title": title, "party": party, **data, **({"parent_id": parent.id} if parent else {})},
+        at=now,
+    )
+    timers.open_on_start(rt, session, inst, actor, now)
+    return inst
+
+
+def apply_event(
+    rt: Runtime,
+    session: Session,
+    inst: Instance,
+    event: str,
+    user: User,
+    payload: Any,
+    *,
+    by_engine: bool = False,
+) -> TransitionSpec:
+    """Check and fire `event` on the locked case, then write every effect of the move."""
+    wf = rt.workflow(inst.workflow)
+    actor, case = as_actor(user), facts(session, rt, inst)
+    t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
+    cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
+    now, before = rt.clock.now(), inst.state
+    wf.engine.fire(inst, event, GuardContext(actor, case, cleaned, rt.clock.today()), by_engine=by_engine)
+    inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
+    inst.updated_at = now
+    inst.version += 1
+    ev = audit_trail.record(
+        session,
+        inst,
+        actor_id=user.id,
+        event=event,
+        from_state=before,
+        to_state=inst.state,
+        payload=cleaned,
+        at=now,
+    )
+    timers.apply(rt, session, inst, t, before, cleaned, user, now)
+    issue_documents(rt, session, inst, user, ev, t.documents, cleaned)
+    for child in t.starts:
+        _start_child(rt, session, inst, t, child, user, cleaned)
+    if wf.definition.is_final(inst.state) and inst.parent_id is not None:
+        _tell_parent(rt, session, inst, user)
+    return t
+
+
+def _start_child(
+    rt: Runtime,
+    session: Session,
+    parent: Instance,
+    t: TransitionSpec,
+    spec: ChildStart,
+    user: User,
+    payload: dict[str, Any],
+) -> Instance | None:
+    """Start the child case `spec` when its conditions pass; its data comes from the parent's."""
+    ctx = GuardContext(as_actor(user), facts(session, rt, parent), payload, rt.clock.today())
+    if any(GUARDS[g.name](ctx, **g.params) for g in spec.conditions):
+        return None
+    child_wf = rt.workflow(spec.workflow)
+    d = child_wf.definition
+    raw = {key: parent.data[source] for key, source in spec.data.items() if source in parent.data}
+    try:
+        data = payloads.validate(child_wf.case_model, {**raw, **spec.set}, d.case_fields)
+    except InvalidPayload as exc:
+        raise InvalidPayload(f"无法发起“{d.title}”：{exc.message}", details=exc.details) from exc
+    return create_instance(
+        rt,
+        session,
+        d,
+        agency_id=parent.agency_id,
+        handler_id=parent.handler_id,
+        title=parent.title,
+        party=parent.party,
+        data=data,
+        actor=user,
+        parent=parent,
+        started_by=t.event,
+    )
+
+
+def _tell_parent(rt: Runtime, session: Session, child: Instance, user: User) -> None:
+    """A child reached a final state: fire the parent's auto event its outcome names, if the parent waits."""
+    parent = session.scalars(
+        select(Instance).where(Instance.id == child.parent_id).with_for_update(of=Instance)
+    ).one()
+    d = rt.workflow(parent.workflow).definition
+    starter = d.transition(child.started_by or "")
+    spec = next((c for c in starter.starts if c.workflow == child.workflow), None) if starter else None
+    outcome = spec.outcome(child.state, child.data) if spec else None
+    if outcome is None:
+        return
+    fired = d.transition(outcome.fire)
+    if fired is None or parent.state not in sources_of(d, fired):
+        return  # the parent has moved on (e.g. the case was dismissed meanwhile)
+    payload = {key: child.data[source] for key, source in outcome.copy_back.items() if source in child.data}
+    apply_event(rt, session, parent, outcome.fire, user, {**payload, "child_id": child.id}, by_engine=True)
