@@ -1,6 +1,6 @@
 """The templates of the filing of major penalties (重大行政处罚备案审查).
 
-The deciding agency files a 备案报告 with the filing-review office (data.office_name) within 15 days of
+The deciding agency files a 备案报告 with the filing-review office (counterpart) within 15 days of
 the decision; the office may answer with a 纠正通知书, which it issues itself (issuer).
 """
 
@@ -47,7 +47,7 @@ def filing_report() -> DocxDocument:
     """重大行政处罚备案报告 (event file)."""
     doc = new_document("重大行政处罚备案报告")
     head(doc, "重大行政处罚备案报告", number_label="备案编号：")
-    addressee(doc, "{{ data.office_name }}")
+    addressee(doc, "{{ counterpart.name }}")
     body(doc, "根据重大行政处罚备案审查的有关规定，现将本机关作出的重大行政处罚决定报送备案。有关情况如下：")
     t = table(doc, FORM_WIDTHS)
     form_row(t, "处罚决定书文号", "{{ data.decision_no }}")
@@ -91,7 +91,8 @@ def correction_notice() -> DocxDocument:
     paragraph(doc)
     body(
         doc,
-        "请你单位依法予以纠正，并自收到本通知书之日起{{ payload.reply_within }}内将纠正情况书面报告本机关。",
+        "请你单位依法予以纠正，并自本通知书发出之日起{{ deadlines.correction_period.period }}内"
+        "（{{ deadlines.correction_period.due }}前）将纠正情况书面报告本机关。",
     )
     sign_off(doc, "{{ issuer.name }}")
     return doc

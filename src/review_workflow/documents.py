@@ -26,7 +26,19 @@ from .masking import mask_id_number, mask_personal_info
 # The names a template may use; the renderer passes exactly these. `agency` owns the case; `issuer`
 # issues the document (the same agency, except a filing office's correction notice).
 CONTEXT_KEYS = frozenset(
-    {"doc", "agency", "issuer", "case", "actor", "event", "event_title", "payload", "data", "deadlines"}
+    {
+        "doc",
+        "agency",
+        "issuer",
+        "counterpart",
+        "case",
+        "actor",
+        "event",
+        "event_title",
+        "payload",
+        "data",
+        "deadlines",
+    }
 )
 
 DEFAULT_EAST_ASIA_FONT = "仿宋_GB2312"

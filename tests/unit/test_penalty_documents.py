@@ -269,14 +269,15 @@ def filing_data(**extra: Any) -> dict[str, Any]:
         "fine_amount": 200000,
         "confiscation_amount": 12000,
         "penalty_content": "罚款贰拾万元，没收违法所得壹万贰仟元。",
-        "office_name": "郑州市司法局",
     }
     return {k: v for k, v in {**data, **extra}.items() if v is not None}
 
 
 def file_context(**data: Any) -> dict[str, Any]:
     payload = {"attachments": ["行政处罚决定书复印件", "案件材料目录"], "note": "本案已经法制审核。"}
-    return case_context("file", payload, filing_data(**data))
+    ctx = case_context("file", payload, filing_data(**data))
+    ctx["counterpart"] = {"name": "郑州市司法局", "doc_code": "郑司"}
+    return ctx
 
 
 def correction_context() -> dict[str, Any]:
@@ -285,10 +286,10 @@ def correction_context() -> dict[str, Any]:
             {"item": "程序是否合法", "problem": f"未告知听证权利{HOSTILE}"},
             {"item": "备案是否及时", "problem": "超过十五日报送"},
         ],
-        "reply_within": "30日",
     }
     ctx = case_context("require_correction", payload, filing_data())
-    ctx["issuer"] = {"name": "郑州市司法局", "doc_code": "郑司"}
+    ctx["issuer"] = ctx["counterpart"] = {"name": "郑州市司法局", "doc_code": "郑司"}
+    ctx["deadlines"] = {"correction_period": {"title": "纠正期限", "due": "2026年3月15日", "period": "30日"}}
     return ctx
 
 
@@ -688,7 +689,7 @@ def test_correction_notice_is_issued_by_the_filing_office_to_the_deciding_agency
     assert text[:2] == ["郑州市司法局", "纠正通知书"]
     assert text[4] == f"{AGENCY}："
     assert "（郑市监〔2026〕12号，当事人：" + PARTY + "）" in text[5]
-    assert "自收到本通知书之日起30日内将纠正情况书面报告本机关" in "".join(text)
+    assert "自本通知书发出之日起30日内（2026年3月15日前）将纠正情况书面报告本机关" in "".join(text)
     assert sign_off(text) == ["郑州市司法局", "2026年2月13日", "（印章）"]
 
 
@@ -754,8 +755,8 @@ EXPECTED_NAMES = {
     "credit_repair_notice.docx": {"doc", "agency", "case", "data"},
     "service_receipt.docx": {"doc", "agency", "case", "payload"},
     "closing_approval.docx": {"doc", "agency", "case", "payload", "data"},
-    "filing_report.docx": {"doc", "agency", "case", "payload", "data"},
-    "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data"},
+    "filing_report.docx": {"doc", "agency", "counterpart", "case", "payload", "data"},
+    "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data", "deadlines"},
     "disclosure_notice.docx": {"doc", "agency", "case", "data"},
 }
 

@@ -69,7 +69,7 @@ def issue_documents(
     d = rt.workflow(instance.workflow).definition
     now = audit_event.at
     today = rt.clock.local(now).date()
-    issuer = actor.agency
+    issuer, counterpart = actor.agency, instance.counterpart_agency
     transition = d.transition(audit_event.event)
     issued = []
     for ref in refs:
@@ -82,6 +82,9 @@ def issue_documents(
             "doc": {"number": number, "title": spec.title, "date": format_chinese_date(today)},
             "agency": {"name": instance.agency.name, "doc_code": instance.agency.doc_code},
             "issuer": {"name": issuer.name, "doc_code": issuer.doc_code},
+            "counterpart": {"name": counterpart.name, "doc_code": counterpart.doc_code}
+            if counterpart
+            else {},
             "case": {
                 "id": instance.id,
                 "title": instance.title,
