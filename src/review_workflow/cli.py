@@ -84,9 +84,9 @@ def demo(
     users = load_demo(rt)
     tokens.parent.mkdir(parents=True, exist_ok=True)
     tokens.write_text(json.dumps(users, ensure_ascii=False, indent=2), encoding="utf-8")
-    typer.echo(f"已写入演示数据：{len(users)} 个用户，令牌见 {tokens}")
+    typer.echo(f"已写入演示数据：{len(users)} 个用户，令牌与登录密码见 {tokens}")
     for username, info in users.items():
-        typer.echo(f"  {username:<10} {','.join(info['roles']):<22} {info['agency']}")
+        typer.echo(f"  {username:<10} 密码 {info['password']:<14} {','.join(info['roles']):<22} {info['agency']}")
 
 
 @app.command()

@@ -9,6 +9,8 @@ from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Good enough for a laptop; the web entrance refuses it when REVIEW_WORKFLOW_ENV=production.
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -20,6 +22,10 @@ class Settings(BaseSettings):
     # Pins "now" for demos and tests (ISO date-time); empty means the real clock.
     now: datetime | None = None
     timezone: str = "Asia/Shanghai"
+    # "production" makes the web pages refuse to start with the development secret key.
+    env: str = "development"
+    # Signs the web session cookie (and its CSRF token). Set REVIEW_WORKFLOW_SECRET_KEY in production.
+    secret_key: str = DEV_SECRET_KEY
     page_size: int = 20
     scheduler_enabled: bool = True
     sweep_seconds: int = 60

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from .. import __version__
 from ..runtime import Runtime
 from ..scheduler import start_scheduler
+from ..web import install as install_web
 from . import errors
-from .routes import alerts, calendar, cases, meta
+from .routes import alerts, calendar, cases, meta, public
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (meta, cases, alerts, calendar):
+    for module in (meta, cases, alerts, calendar, public):
         app.include_router(module.router)
+    install_web(app, rt)  # the pages, their session cookie and static files
     return app

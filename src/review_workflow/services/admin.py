@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..models import Agency, AuditEvent, User
 from ..runtime import Runtime
 from . import audit_trail
+from .accounts import hash_password
 from .actors import hash_token, new_token
 
 
@@ -21,13 +22,18 @@ def init_database(rt: Runtime) -> None:
     create_schema(rt.db)
 
 
-def create_agency(rt: Runtime, name: str, doc_code: str, kind: str = "enforcement") -> int:
+def create_agency(
+    rt: Runtime, name: str, doc_code: str, kind: str = "enforcement", filing_office_id: int | None = None
+) -> int:
+    """An agency with its document code (代字) and, for an enforcement agency, its filing-review office."""
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(
             select(Agency).where((Agency.name == name) | (Agency.doc_code == doc_code))
         ).first():
             raise InvalidInput(f"机关“{name}”或代字“{doc_code}”已存在")
-        agency = Agency(name=name, doc_code=doc_code, kind=kind)
+        if filing_office_id is not None and session.get(Agency, filing_office_id) is None:
+            raise InvalidInput(f"备案审查机关 {filing_office_id} 不存在")
+        agency = Agency(name=name, doc_code=doc_code, kind=kind, filing_office_id=filing_office_id)
         session.add(agency)
         session.commit()
         return agency.id
@@ -46,8 +52,10 @@ class NewUser:
     email: str | None = None
 
 
-def create_user(rt: Runtime, spec: NewUser) -> tuple[int, str]:
-    """Create a user; returns the id and a fresh bearer token (only its hash is stored)."""
+def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tuple[int, str]:
+    """Create a user; returns the id and a fresh bearer token (only its hash is stored). With a
+    password the user can also log in to the web pages (only its scrypt hash is stored)."""
+    password_hash = hash_password(password) if password is not None else None
     unknown = [r for r in spec.roles if r not in ROLES]
     if unknown or not spec.roles:
         raise InvalidInput(f"未知或缺少角色：{unknown or '（空）'}；可用角色：{', '.join(ROLES)}")
@@ -68,6 +76,7 @@ def create_user(rt: Runtime, spec: NewUser) -> tuple[int, str]:
             legal_qualification=spec.legal_qualification,
             email=spec.email,
             token_hash=hash_token(token),
+            password_hash=password_hash,
         )
         session.add(user)
         session.commit()

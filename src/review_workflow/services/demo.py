@@ -14,6 +14,7 @@ from ..db import UnitOfWork
 from ..errors import InvalidInput
 from ..models import Agency
 from ..runtime import Runtime
+from .accounts import demo_password
 from .admin import NewUser, create_agency, create_user
 from .cases import fire, start_case
 
@@ -41,7 +42,7 @@ USERS: list[tuple[str, str, int, tuple[str, ...], str | None, str | None]] = [
 
 
 def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
-    """Create the demo set; returns {username: {token, roles, agency}}."""
+    """Create the demo set; returns {username: {token, roles, agency, password}}."""
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(select(Agency)).first():
             raise InvalidInput("数据库中已有数据；如需重建演示数据，请使用 --reset")
@@ -49,6 +50,7 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
     users: dict[str, int] = {}
     tokens: dict[str, dict[str, Any]] = {}
     for username, name, agency, roles, cert, qual in USERS:
+        password = demo_password()
         user_id, token = create_user(
             rt,
             NewUser(
@@ -61,9 +63,15 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
                 certificate_valid_until=CERT_UNTIL if cert else None,
                 legal_qualification=qual,
             ),
+            password=password,
         )
         users[username] = user_id
-        tokens[username] = {"token": token, "roles": list(roles), "agency": AGENCIES[agency][0]}
+        tokens[username] = {
+            "token": token,
+            "roles": list(roles),
+            "agency": AGENCIES[agency][0],
+            "password": password,
+        }
     _demo_cases(rt, users)
     return tokens
 

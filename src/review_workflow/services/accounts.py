@@ -1,0 +1,133 @@
+"""Web log-in: passwords (scrypt, a salt per user, never stored in clear) and what a user may start.
+
+A stored hash reads `scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>`, so the cost can be raised later
+without invalidating the hashes already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..db import UnitOfWork
+from ..errors import InvalidInput, NotAuthenticated
+from ..models import Notification, User
+from ..runtime import Runtime
+from ..schemas import Me, Named, WorkflowSummary
+from .actors import load_user
+from .views import workflow_summary
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # 16 MiB and ~50 ms per check on this hardware
+SALT_BYTES, KEY_BYTES = 16, 32
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+WRONG = "用户名或密码不正确"
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=128 * r * n * 2
+    )
+
+
+def hash_password(password: str) -> str:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码长度须在 {MIN_PASSWORD_LENGTH} 到 {MAX_PASSWORD_LENGTH} 个字符之间")
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches the stored hash; a malformed or missing hash never matches."""
+    if not stored or len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = _scrypt(password, bytes.fromhex(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed, bytes.fromhex(digest))
+
+
+# Checked when the username is unknown, so a wrong name costs the same time as a wrong password.
+_DUMMY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * SALT_BYTES}${'00' * KEY_BYTES}"
+
+
+def authenticate_password(rt: Runtime, username: str, password: str) -> int:
+    """The user id for a correct username and password; one message for every kind of failure."""
+    with UnitOfWork(rt.sessions) as session:
+        user = session.scalars(select(User).where(User.username == username.strip())).unique().one_or_none()
+        stored = user.password_hash if user is not None else None
+        matches = verify_password(password, stored or _DUMMY_HASH)
+        if user is None or not user.active or stored is None or not matches:
+            raise NotAuthenticated(WRONG)
+        return user.id
+
+
+def set_password(rt: Runtime, user_id: int, password: str) -> None:
+    hashed = hash_password(password)
+    with UnitOfWork(rt.sessions) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise InvalidInput(f"用户 {user_id} 不存在")
+        user.password_hash = hashed
+        session.commit()
+
+
+DEMO_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+
+
+def demo_password() -> str:
+    """A fresh password for a demo user: 12 letters and digits, none that look alike."""
+    return "".join(secrets.choice(DEMO_ALPHABET) for _ in range(12))
+
+
+def startable_workflows(rt: Runtime, actor_id: int) -> list[WorkflowSummary]:
+    """The workflows whose `start_roles` the user holds (guards are checked when the case starts)."""
+    with UnitOfWork(rt.sessions) as session:
+        return _startable(rt, set(load_user(session, actor_id).roles))
+
+
+def _startable(rt: Runtime, roles: set[str]) -> list[WorkflowSummary]:
+    return [
+        workflow_summary(wf.definition)
+        for wf in rt.workflows.values()
+        if roles & set(wf.definition.start_roles)
+    ]
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What the header of every page shows: who is logged in, what they may start, unread notices."""
+
+    me: Me
+    startable: list[WorkflowSummary]
+    unread: int
+
+
+def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        unread = session.scalar(
+            select(func.count()).where(
+                Notification.recipient_id == user.id,
+                Notification.channel == "in_app",
+                Notification.read_at.is_(None),
+            )
+        )
+        me = Me(
+            id=user.id,
+            username=user.username,
+            name=user.name,
+            roles=list(user.roles),
+            agency=Named(id=user.agency.id, name=user.agency.name),
+        )
+        startable = _startable(rt, set(user.roles))
+    return SessionInfo(me=me, startable=startable, unread=unread or 0)

@@ -1,0 +1,243 @@
+"""Figures for supervisors (行政执法监督): one read per figure, scoped like every read.
+
+Supervisors see every agency; everyone else sees their own agency's figures. Nothing here writes.
+The shapes are public (pydantic), so the API can serve them as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..db import UnitOfWork
+from ..models import Agency, Deadline, Instance, User
+from ..runtime import Runtime
+from ..schemas import DeadlinePublic, Named
+from .actors import load_user, sees_all
+from .views import deadline_public
+
+
+class StateCount(BaseModel):
+    workflow: str
+    workflow_title: str
+    state: str
+    state_title: str
+    count: int
+
+
+class AgencyCount(BaseModel):
+    agency: Named
+    count: int
+
+
+class DeadlineItem(BaseModel):
+    deadline: DeadlinePublic
+    case_title: str
+    workflow_title: str
+    agency: Named
+
+
+class MonthFigure(BaseModel):
+    month: str  # YYYY-MM, in the agency time zone
+    met: int  # closed on time
+    late: int  # closed late, or past due and still open
+    rate: float | None  # met / (met + late); None when nothing fell in the month
+
+
+class OnTimeSeries(BaseModel):
+    workflow: str
+    workflow_title: str
+    timer: str
+    timer_title: str
+    months: list[MonthFigure]
+    met: int
+    late: int
+    rate: float | None
+
+
+def _open_cases(rt: Runtime) -> Any:
+    """Cases in a non-final state of their workflow."""
+    conditions = [
+        and_(
+            Instance.workflow == name,
+            Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]),
+        )
+        for name, wf in rt.workflows.items()
+    ]
+    return or_(*conditions) if conditions else false()
+
+
+def _scope(user: User, column: Any) -> Any:
+    return None if sees_all(user) else column == user.agency_id
+
+
+def _where(query: Any, user: User, column: Any) -> Any:
+    condition = _scope(user, column)
+    return query if condition is None else query.where(condition)
+
+
+def scope_title(rt: Runtime, actor_id: int) -> str:
+    """Whose figures the user sees: every agency, or their own."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        return "全部机关" if sees_all(user) else user.agency.name
+
+
+def open_cases_by_state(rt: Runtime, actor_id: int) -> list[StateCount]:
+    """Open cases per workflow and state, in the order the workflow declares its states."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        query = select(Instance.workflow, Instance.state, func.count()).where(_open_cases(rt))
+        query = _where(query, user, Instance.agency_id).group_by(Instance.workflow, Instance.state)
+        counts = {(w, s): n for w, s, n in session.execute(query)}
+    figures = []
+    for name, wf in rt.workflows.items():
+        d = wf.definition
+        for state in d.states:
+            if (name, state) in counts:
+                figures.append(
+                    StateCount(
+                        workflow=name,
+                        workflow_title=d.title,
+                        state=state,
+                        state_title=d.state_title(state),
+                        count=counts[name, state],
+                    )
+                )
+    return figures
+
+
+def open_cases_by_agency(rt: Runtime, actor_id: int) -> list[AgencyCount]:
+    """Open cases per agency, most first."""
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        query = (
+            select(Agency.id, Agency.name, func.count(Instance.id))
+            .join(Instance, Instance.agency_id == Agency.id)
+            .where(_open_cases(rt))
+        )
+        query = _where(query, user, Instance.agency_id).group_by(Agency.id, Agency.name)
+        rows = session.execute(query).all()
+    return [
+        AgencyCount(agency=Named(id=i, name=name), count=n)
+        for i, name, n in sorted(rows, key=lambda r: (-r[2], r[0]))
+    ]
+
+
+def _deadline_items(rt: Runtime, session: Session, user: User, *conditions: Any) -> list[DeadlineItem]:
+    query = select(Deadline, Instance).join(Instance, Instance.id == Deadline.instance_id).where(*conditions)
+    query = _where(query, user, Deadline.agency_id).order_by(Deadline.due, Deadline.id)
+    today = rt.clock.today()
+    items = []
+    for row, inst in session.execute(query).unique():
+        d = rt.workflows.get(inst.workflow)
+        items.append(
+            DeadlineItem(
+                deadline=deadline_public(row, today),
+                case_title=inst.title,
+                workflow_title=d.definition.title if d else inst.workflow,
+                agency=Named(id=inst.agency.id, name=inst.agency.name),
+            )
+        )
+    return items
+
+
+def week_end(today: date) -> date:
+    """The Sunday of the week that holds `today`."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def deadlines_due_this_week(rt: Runtime, actor_id: int) -> list[DeadlineItem]:
+    """Running deadlines that fall due from today to Sunday (the overdue ones are a figure of their own)."""
+    today = rt.clock.today()
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        return _deadline_items(
+            rt,
+            session,
+            user,
+            Deadline.closed_at.is_(None),
+            Deadline.due >= today,
+            Deadline.due <= week_end(today),
+        )
+
+
+def overdue_deadlines(rt: Runtime, actor_id: int) -> list[DeadlineItem]:
+    """Deadlines past their due date and still running, the longest overdue first."""
+    today = rt.clock.today()
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        return _deadline_items(rt, session, user, Deadline.closed_at.is_(None), Deadline.due < today)
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        starts.append(first)
+    return list(reversed(starts))
+
+
+def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTimeSeries]:
+    """On-time rate per workflow and timer, per month of the last `months`.
+
+    A deadline counts in the month it was closed (met, or missed when closed late); a deadline past due
+    and still running counts as late in the month it fell due. Cancelled ones do not count.
+    """
+    today = rt.clock.today()
+    starts = _month_starts(today, max(1, months))
+    since = datetime(starts[0].year, starts[0].month, 1, tzinfo=rt.clock.tz)
+    with UnitOfWork(rt.sessions) as session:
+        user = load_user(session, actor_id)
+        closed = and_(
+            Deadline.closed_at.is_not(None),
+            Deadline.status.in_(("met", "missed")),
+            Deadline.closed_at >= since,
+        )
+        running_late = and_(Deadline.closed_at.is_(None), Deadline.due < today, Deadline.due >= starts[0])
+        query = (
+            select(Instance.workflow, Deadline.timer, Deadline.status, Deadline.closed_at, Deadline.due)
+            .join(Instance, Instance.id == Deadline.instance_id)
+            .where(or_(closed, running_late))
+        )
+        rows = session.execute(_where(query, user, Deadline.agency_id)).all()
+    tally: dict[tuple[str, str], dict[str, list[int]]] = {}
+    keys = [f"{m:%Y-%m}" for m in starts]
+    for workflow, timer, status, closed_at, due in rows:
+        month = f"{rt.clock.local(closed_at):%Y-%m}" if closed_at is not None else f"{due:%Y-%m}"
+        if month not in keys:
+            continue
+        per_month = tally.setdefault((workflow, timer), {k: [0, 0] for k in keys})
+        per_month[month][0 if closed_at is not None and status == "met" else 1] += 1
+    series = []
+    for name, wf in rt.workflows.items():
+        d = wf.definition
+        timers = [*d.timers, *sorted(t for w, t in tally if w == name and t not in d.timers)]
+        for timer in timers:
+            per_month = tally.get((name, timer), {k: [0, 0] for k in keys})
+            met, late = sum(v[0] for v in per_month.values()), sum(v[1] for v in per_month.values())
+            series.append(
+                OnTimeSeries(
+                    workflow=name,
+                    workflow_title=d.title,
+                    timer=timer,
+                    timer_title=d.timers[timer].title if timer in d.timers else timer,
+                    months=[
+                        MonthFigure(month=k, met=v[0], late=v[1], rate=_rate(v[0], v[1]))
+                        for k, v in per_month.items()
+                    ],
+                    met=met,
+                    late=late,
+                    rate=_rate(met, late),
+                )
+            )
+    return series
+
+
+def _rate(met: int, late: int) -> float | None:
+    return met / (met + late) if met + late else None

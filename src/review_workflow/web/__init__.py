@@ -1,0 +1,50 @@
+"""Server-rendered pages in Chinese (Jinja2), on the same services as the REST API.
+
+`install(app, rt)` adds the session cookie, the static files and the pages to the FastAPI app.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ..config import DEV_SECRET_KEY
+from ..errors import InvalidInput
+from ..runtime import Runtime
+from .common import STATIC_DIR, make_environment
+from .forms import input_name, load_hints
+from .pages import auth, cases, dashboard, inbox
+
+SESSION_COOKIE = "rw_session"
+SESSION_SECONDS = 8 * 3600  # a working day; then log in again
+MIN_SECRET_LENGTH = 32
+
+
+def refuse_insecure(rt: Runtime) -> None:
+    """Production never runs on the development secret (anyone could forge a session with it)."""
+    s = rt.settings
+    if s.env == "production" and (s.secret_key == DEV_SECRET_KEY or len(s.secret_key) < MIN_SECRET_LENGTH):
+        raise InvalidInput(
+            "生产环境（REVIEW_WORKFLOW_ENV=production）必须设置 REVIEW_WORKFLOW_SECRET_KEY："
+            f"至少 {MIN_SECRET_LENGTH} 个字符的随机字符串，且不能使用开发环境的默认值"
+        )
+
+
+def install(app: FastAPI, rt: Runtime) -> None:
+    refuse_insecure(rt)
+    env = make_environment(rt)
+    env.globals["input_name"] = input_name
+    app.state.web_env = env
+    app.state.web_hints = load_hints()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=rt.settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_SECONDS,
+        same_site="lax",
+        https_only=rt.settings.env == "production",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth, inbox, cases, dashboard):
+        app.include_router(module.router)

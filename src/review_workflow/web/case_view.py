@@ -1,0 +1,148 @@
+"""What the case page shows, put together from the service reads: the case, its diagram, the timeline
+with each event's fields under their titles, the deadlines with their counting, and one form per event
+the user may fire now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..calendar import Explanation
+from ..definitions import Definition, FieldSpec, to_mermaid
+from ..errors import WorkflowError
+from ..runtime import Runtime
+from ..schemas import AuditEventPublic, CaseDetail, DeadlinePublic, DocumentPublic, EventPublic, FieldPublic
+from ..services import queries, worklist
+from ..services.views import field_public
+from .forms import Checklist, FormState, checklists_for
+
+START_TITLES = {"title": "案由", "party": "当事人"}
+SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算"}
+SYSTEM_FIELDS = {
+    "deadline_id": "期限编号", "timer": "期限", "old_due": "原到期日", "new_due": "新到期日",
+    "provisional": "临时计算", "reason": "原因",
+}
+
+
+@dataclass
+class EventForm:
+    event: EventPublic
+    checklists: dict[str, Checklist]
+    state: FormState = field(default_factory=FormState)
+    open: bool = False
+
+
+@dataclass
+class Line:
+    """One payload value on the timeline: text, a list of texts, a table of items, or yes/no."""
+
+    label: str
+    kind: str  # text, list, table, bool
+    value: Any
+    columns: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEventPublic
+    lines: list[Line]
+    documents: list[DocumentPublic]
+
+
+@dataclass
+class DeadlineView:
+    deadline: DeadlinePublic
+    urgency: str
+    explanations: list[Explanation]
+    problem: str = ""
+
+
+def _lines(payload: dict[str, Any], specs: dict[str, FieldSpec], fallback: dict[str, str]) -> list[Line]:
+    lines = []
+    for key, value in payload.items():
+        spec = specs.get(key)
+        label = (spec.title if spec and spec.title else None) or fallback.get(key, key)
+        if isinstance(value, bool):
+            lines.append(Line(label, "bool", value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            subs = spec.fields if spec and spec.fields else {}
+            keys = list(subs) + sorted({k for v in value for k in v} - set(subs))
+            columns = [(k, (subs[k].title if k in subs and subs[k].title else k)) for k in keys]
+            lines.append(Line(label, "table", value, columns))
+        elif isinstance(value, list):
+            lines.append(Line(label, "list", [str(v) for v in value]))
+        elif value is not None and value != "":
+            lines.append(Line(label, "text", str(value)))
+    return lines
+
+
+def timeline(d: Definition, case: CaseDetail) -> list[TimelineEntry]:
+    docs = {doc.id: doc for doc in case.documents}
+    entries = []
+    for ev in case.history:
+        t = d.transition(ev.event)
+        specs = dict(t.payload) if t else (dict(d.case_fields) if ev.event == "start" else {})
+        fallback = START_TITLES if ev.event == "start" else SYSTEM_FIELDS
+        if not t and ev.event in SYSTEM_EVENTS:
+            ev = ev.model_copy(update={"event_title": SYSTEM_EVENTS[ev.event]})
+        entries.append(TimelineEntry(ev, _lines(ev.payload, specs, fallback), [docs[i] for i in ev.documents if i in docs]))
+    return entries
+
+
+def deadline_views(rt: Runtime, case: CaseDetail) -> list[DeadlineView]:
+    today = rt.clock.today()
+    views = []
+    for dl in case.deadlines:
+        try:
+            views.append(DeadlineView(dl, worklist.deadline_urgency(dl, today), worklist.explain_deadline(rt, dl)))
+        except WorkflowError as exc:
+            views.append(DeadlineView(dl, worklist.deadline_urgency(dl, today), [], exc.message))
+    return views
+
+
+@dataclass
+class CasePage:
+    case: CaseDetail
+    definition: Definition
+    mermaid: str
+    timeline: list[TimelineEntry]
+    deadlines: list[DeadlineView]
+    forms: list[EventForm]
+
+    @property
+    def steps(self) -> list[tuple[str, str, bool, bool]]:
+        """(state, title, current, final) in the order the workflow declares them: the diagram without script."""
+        return [(n, s.title, n == self.case.state, s.final) for n, s in self.definition.states.items()]
+
+
+def case_page(
+    rt: Runtime,
+    user_id: int,
+    case_id: int,
+    hints: dict[tuple[str, str, str], Checklist],
+    kept: tuple[str, FormState] | None = None,
+) -> CasePage:
+    """The page as it is now. `kept` = (event, form state) redisplays what the user sent for that event
+    (with its errors), if the event is still one they may fire."""
+    case = queries.get_case(rt, user_id, case_id)
+    d = rt.workflow(case.workflow).definition
+    forms = []
+    for ev in case.available_events:
+        form = EventForm(ev, checklists_for(case.workflow, ev.event, ev.payload, hints))
+        if kept is not None and kept[0] == ev.event:
+            form.state, form.open = kept[1], True
+        forms.append(form)
+    if forms and not any(f.open for f in forms):
+        forms[0].open = True
+    return CasePage(
+        case=case,
+        definition=d,
+        mermaid=to_mermaid(d, current=case.state),
+        timeline=timeline(d, case),
+        deadlines=deadline_views(rt, case),
+        forms=forms,
+    )
+
+
+def field_list(specs: dict[str, FieldSpec]) -> list[FieldPublic]:
+    return [field_public(k, v) for k, v in specs.items()]

@@ -1,0 +1,243 @@
+"""What every page shares: the template environment, the session (who is logged in, the CSRF token,
+one-time messages), and the route class that turns every failure into a Chinese page — never a
+traceback, never JSON."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import __version__
+from ..engine import ROLE_TITLES
+from ..errors import NotAuthenticated, WorkflowError
+from ..runtime import Runtime
+from ..services import accounts
+from .forms import MultiForm
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+WEEKDAYS = "一二三四五六日"
+SECURITY_HEADERS = {
+    # No inline script anywhere; mermaid draws into the page with inline styles.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+# -- failures that are pages ----------------------------------------------------------------------
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+class CsrfRejected(Exception):
+    pass
+
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def make_environment(rt: Runtime) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def local_time(value: datetime | None) -> str:
+        return "" if value is None else f"{rt.clock.local(value):%Y-%m-%d %H:%M}"
+
+    def cn_date(value: date | None) -> str:
+        return "" if value is None else f"{value:%Y-%m-%d}（周{WEEKDAYS[value.weekday()]}）"
+
+    def percent(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    env.filters.update(local_time=local_time, cn_date=cn_date, percent=percent)
+    env.globals.update(
+        role_titles=ROLE_TITLES, static=lambda path: f"/static/{path}?v={__version__}", version=__version__
+    )
+    return env
+
+
+# -- the session --------------------------------------------------------------------------------
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or len(token) < 20:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    request.session["flash"] = [*request.session.get("flash", []), [kind, text]]
+
+
+def take_flashes(request: Request) -> list[tuple[str, str]]:
+    return [(k, t) for k, t in request.session.pop("flash", [])]
+
+
+def log_in(request: Request, user_id: int) -> None:
+    """A fresh session (new CSRF token) for the user: nothing from before the log-in carries over."""
+    request.session.clear()
+    request.session["uid"] = user_id
+    csrf_token(request)
+
+
+def safe_next(raw: str | None) -> str:
+    """Only a path on this site: never `//host` or `https://…` (no open redirect)."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/inbox"
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def page_user(request: Request) -> int:
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return uid
+
+
+async def verified_form(request: Request) -> MultiForm:
+    """Every POST form carries the session's CSRF token; a form without it is refused."""
+    form = MultiForm.of(await request.form())
+    sent = form.get("csrf_token", "")
+    expected = request.session.get("csrf")
+    if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfRejected()
+    return form
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+PageUser = Annotated[int, Depends(page_user)]
+VerifiedForm = Annotated[MultiForm, Depends(verified_form)]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    title: str
+    needs: str | None = None  # a SessionInfo flag that must be true to show it
+
+
+# Phase 2 adds the filing-review queue (备案审查) and the public disclosure page (行政执法公示) here.
+NAV = (
+    NavItem("/inbox", "待办"),
+    NavItem("/cases", "案件"),
+    NavItem("/cases/new", "发起案件", needs="can_start"),
+    NavItem("/dashboard", "统计"),
+)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    user_id: int | None = None,
+) -> HTMLResponse:
+    """A page in the base layout. With a user, the header shows them, their unread count and the nav."""
+    rt = runtime(request)
+    info = accounts.session_info(rt, user_id) if user_id is not None else None
+    flags = {"can_start": bool(info and info.startable)}
+    nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
+    here = request.url.path
+    current = max(
+        (i.path for i in nav if here == i.path or here.startswith(i.path + "/")), key=len, default=None
+    )
+    env: Environment = request.app.state.web_env
+    html = env.get_template(template).render(
+        request=request,
+        path=request.url.path,
+        session_info=info,
+        nav=nav,
+        current_nav=current,
+        csrf_token=csrf_token(request),
+        flashes=take_flashes(request),
+        **(context or {}),
+    )
+    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+def error_page(request: Request, status: int, message: str, user_id: int | None = None) -> HTMLResponse:
+    titles = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "未找到", 409: "操作冲突", 422: "内容有误"}
+    context = {"status": status, "title": titles.get(status, "出错了"), "message": message}
+    try:
+        return render(request, "error.html", context, status_code=status, user_id=user_id)
+    except WorkflowError:  # the user went away meanwhile: the page without the header
+        return render(request, "error.html", context, status_code=status)
+
+
+def login_redirect(next_path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(next_path, safe='/')}", status_code=303)
+
+
+class PageRoute(APIRoute):
+    """Turns whatever a page raises into a page: log-in redirect, CSRF refusal, a business error with
+    its status and Chinese message, bad parameters as 404/422, and anything else as a logged 500."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except LoginRequired as exc:
+                return login_redirect(exc.next_path)
+            except CsrfRejected:
+                return error_page(
+                    request, 403, "表单校验失败（可能已过期或来自其他网站），操作未执行。请返回并刷新页面后重试。",
+                    _uid(request),
+                )
+            except NotAuthenticated:
+                request.session.clear()
+                return login_redirect(request.url.path)
+            except RequestValidationError as exc:
+                where = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+                status, text = (404, "页面不存在：地址中的编号有误") if "path" in where else (422, "请求参数有误")
+                return error_page(request, status, text, _uid(request))
+            except WorkflowError as exc:
+                status = exc.status if 400 <= exc.status < 500 else 400
+                return error_page(request, status, exc.message, _uid(request))
+            except Exception:
+                log.exception("page %s failed", request.url.path)
+                return error_page(request, 500, "服务器内部错误，已记录，请稍后重试或联系管理员。")
+
+        return page
+
+
+def _uid(request: Request) -> int | None:
+    uid = request.session.get("uid")
+    return uid if isinstance(uid, int) else None
