@@ -38,6 +38,7 @@ from bench_common import (  # noqa: E402
     database,
     fmt_rate,
     fmt_time,
+    median,
     pg_reachable,
     runtime,
     workflows_without_documents,
@@ -59,7 +60,7 @@ class Params:
     sweep_sizes: tuple[int, ...]
     claim_reps: int
     sweep_reps: int
-    sweep_sqlite_full: bool  # also time the whole sweep on SQLite
+    sweep_sqlite_full: bool  # also time the whole sweep on SQLite, and at every size (else the largest only)
     cal_fast: int
     cal_slow: int
     cal_repeat: int
@@ -155,6 +156,13 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
             timings = bp.interleaved(contestants, {n: ctx.p.cases[n] for n in names}, ctx.p.rounds)
             t = {n: timings[n].median for n in names}
             per_kind[kind] = t
+            floor_res.details.append(f"CPU time of the benchmark process per transition, {label(kind)} (median; "
+                                     "PostgreSQL's own work is not in it): " + ", ".join(
+                f"{name_} {fmt_time(timings[name_].cpu_median)}" for name_ in names) + ".")
+            counted = {c_.name: bp.statements(rt.db, c_) for c_ in contestants}
+            floor_res.details.append(f"SQL statements per transition, {label(kind)}: " + "; ".join(
+                f"{name} {sum(v.values()):.2f} (" + ", ".join(f"{verb} {n_:.2f}" for verb, n_ in v.items()) + ")"
+                for name, v in counted.items()) + ".")
             target = 1.5
             ratio = t["ours"] / t["floor"]
             floor_res.rows.append(
@@ -241,7 +249,7 @@ def section_sweep(ctx: Ctx) -> Result:
             rt = runtime(url)
             c = cast(rt)
             reps = ctx.p.sweep_reps if (kind == "postgresql" or ctx.p.sweep_sqlite_full) else 0
-            sizes, loads = bs.run(rt, c, list(ctx.p.sweep_sizes), ctx.p.claim_reps, reps)
+            sizes, loads = bs.run(rt, c, list(ctx.p.sweep_sizes), ctx.p.claim_reps, reps, ctx.p.sweep_sqlite_full)
             first = bs.median_ms(sizes[0].claim)
             table = []
             for s, load in zip(sizes, loads, strict=True):
@@ -377,26 +385,28 @@ def section_http(ctx: Ctx) -> Result:
         with database("postgresql", ctx.pg, ctx.work, "http") as url:
             rt = runtime(url, wf_dir)
             c = cast(rt)
-            base = bh.in_process(rt, c, bh.make_cases(rt, c, 5))  # warm-up
-            base = bh.in_process(rt, c, bh.make_cases(rt, c, 30 if ctx.p is QUICK else 100))
-            one = None
+            bh.in_process(rt, c, bh.make_cases(rt, c, 5))  # warm-up
+            n_base = 20 if ctx.p is QUICK else 60
+            bases = [bh.in_process(rt, c, bh.make_cases(rt, c, n_base))]
+            runs: dict[int, dict[str, Any]] = {}
             for workers in (1, 2):
                 # enough cases for the run at the in-process rate on every core, and a margin
-                need = int(min(workers, os.cpu_count() or 1) / base * (ctx.p.http_seconds + ctx.p.http_warmup) / 2 * 1.5) + 50
+                need = int(min(workers, os.cpu_count() or 1) / min(bases) * (ctx.p.http_seconds + ctx.p.http_warmup) / 2 * 1.5) + 50
                 cases = bh.make_cases(rt, c, need)
                 with bh.server(url, wf_dir, workers) as port:
-                    got = bh.load(port, ctx.work, c, cases, 8, ctx.p.http_seconds, ctx.p.http_warmup)
+                    runs[workers] = bh.load(port, ctx.work, c, cases, 8, ctx.p.http_seconds, ctx.p.http_warmup)
+                bases.append(bh.in_process(rt, c, bh.make_cases(rt, c, n_base)))  # before, between, after
+            base = median(bases)
+            for workers, got in runs.items():
                 rps = got["rps"]
-                errors = sum(got["errors"].values())
-                if one is None:
-                    one = rps
+                if workers == 1:
                     cmp, ratio = f"in process {fmt_rate(1 / base)}", f"{(1 / rps) / base:.2f}× the cost"
                 else:
-                    cmp, ratio = f"1 worker {fmt_rate(one)}", f"{rps / one:.2f}× the throughput"
+                    cmp, ratio = f"1 worker {fmt_rate(runs[1]['rps'])}", f"{rps / runs[1]['rps']:.2f}× the throughput"
                 res.rows.append(Row("http", f"{workers} worker{'s' if workers > 1 else ''}, {name}",
                                     f"{fmt_rate(rps)}, p50 {got['p50_ms']:.1f} ms, p99 {got['p99_ms']:.1f} ms", cmp, ratio))
                 rows.append((name, str(workers), f"{got['requests']:,}", f"{got['seconds']:.1f}", f"{rps:,.1f}",
-                             f"{got['p50_ms']:.1f}", f"{got['p99_ms']:.1f}", str(errors),
+                             f"{got['p50_ms']:.1f}", f"{got['p99_ms']:.1f}", str(sum(got["errors"].values())),
                              "yes" if got["ran_out_of_cases"] else "no"))
             rt.db.dispose()
     res.details.append(
@@ -405,7 +415,7 @@ def section_http(ctx: Ctx) -> Result:
         f"approve on cases pre-created in drafting, with the right If-Match; {ctx.p.http_warmup:.0f} s warm-up, "
         f"then {ctx.p.http_seconds:.0f} s measured. The machine has {os.cpu_count()} cores shared by the "
         "server, PostgreSQL and the load generator. In process = `services.cases.fire` for the same events "
-        "on the same database just before.\n\n" + markdown_table(
+        "on the same database (median of three runs: before, between and after the servers).\n\n" + markdown_table(
             ("workflow", "workers", "requests", "s", "req/s", "p50 ms", "p99 ms", "errors", "ran out of cases"), rows))
     return res
 
@@ -467,7 +477,7 @@ def main() -> None:
     else:
         print(f"PostgreSQL not used: {problem}", file=sys.stderr)
 
-    t0 = time.perf_counter()
+    t0, load_start = time.perf_counter(), os.getloadavg()
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
         work = Path(tmp)
@@ -492,7 +502,7 @@ def main() -> None:
             results += got
     wall = time.perf_counter() - t0
     command = " ".join(shlex.quote(a) for a in [os.path.relpath(sys.executable, REPO), "scripts/bench.py", *sys.argv[1:]])
-    env = environment(pg_version, os.environ.get("RW_BENCH_AT"))
+    env = environment(pg_version, os.environ.get("RW_BENCH_AT"), load_start)
     print("\n" + text_table([r for res in results for r in res.rows]))
     missed = [r for res in results for r in res.rows if r.holds is False]
     print(f"\nwall time {wall:.0f} s; {len(missed)} target(s) missed" + (": " + "; ".join(f"{r.section} {r.measure}" for r in missed) if missed else ""))

@@ -137,10 +137,15 @@ class Spiff:
 @dataclass
 class Timing:
     per_transition: list[float] = field(default_factory=list)  # seconds, one per round
+    cpu: list[float] = field(default_factory=list)  # this process's CPU seconds per transition
 
     @property
     def median(self) -> float:
         return median(self.per_transition)
+
+    @property
+    def cpu_median(self) -> float:
+        return median(self.cpu)
 
 
 def interleaved(
@@ -157,9 +162,30 @@ def interleaved(
         prepared = {c.name: c.prepare(cases[c.name]) for c in contestants}
         shift = r % len(contestants)
         for c in contestants[shift:] + contestants[:shift]:
-            t0 = clock()
+            t0, c0 = clock(), time.process_time()
             n = c.run(prepared[c.name])
-            elapsed = clock() - t0
+            elapsed, cpu = clock() - t0, time.process_time() - c0
             if r >= warmup:
                 out[c.name].per_transition.append(elapsed / n)
+                out[c.name].cpu.append(cpu / n)
     return out
+
+
+def statements(db: Engine, contestant: Contestant) -> dict[str, float]:
+    """SQL statements per transition on one fresh case, by verb (BEGIN included; COMMIT is not a
+    statement to the driver)."""
+    from sqlalchemy import event
+
+    verbs: dict[str, int] = {}
+
+    def listen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        verb = statement.split(None, 1)[0].upper()
+        verbs[verb] = verbs.get(verb, 0) + 1
+
+    cases = contestant.prepare(1)
+    event.listen(db, "before_cursor_execute", listen)
+    try:
+        n = contestant.run(cases)
+    finally:
+        event.remove(db, "before_cursor_execute", listen)
+    return {verb: count / n for verb, count in sorted(verbs.items(), key=lambda kv: -kv[1])}

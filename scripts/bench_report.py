@@ -63,9 +63,14 @@ def _git() -> str:
         return "?"
 
 
-def environment(pg_version: str | None, at: str | None = None) -> list[tuple[str, str]]:
+def environment(pg_version: str | None, at: str | None = None, load_start: tuple[float, ...] = ()) -> list[tuple[str, str]]:
+    def load(xs: tuple[float, ...]) -> str:
+        return ", ".join(f"{x:.2f}" for x in xs)
+
     return [
         ("Date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Load average (1, 5, 15 min), start → end", f"{load(load_start)} → {load(os.getloadavg())} "
+         "(other work on the machine shows here; ratios are measured side by side, absolute figures move)"),
         ("Code measured", f"{at} (git archive, --at)" if at else f"working tree at {_git()}"),
         ("CPU", f"{_cpu_model()}, {os.cpu_count()} cores"),
         ("RAM", _ram()),
@@ -116,16 +121,16 @@ def markdown_table(head: tuple[str, ...] | list[str], rows: list[tuple[str, ...]
 # -- profiles -------------------------------------------------------------------------------------------
 
 BUCKETS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
-    ("database driver and server (SQLAlchemy do_execute, incl. sqlite3 / psycopg)", lambda f, p: "sqlalchemy/engine/default.py" in p and f.startswith("do_execute")),
-    ("commit (the driver's COMMIT, with fsync)", lambda f, p: "sqlalchemy/engine/default.py" in p and f in ("do_commit", "do_rollback")),
+    ("sqlite3 C calls (execute; commit, with its fsync)", lambda f, p: p == "<built-in>" and f.split(".")[0] in ("Cursor", "Connection")),
+    ("waiting for PostgreSQL (psycopg wait: round trips, commit)", lambda f, p: "/psycopg/" in p and f == "wait"),
     ("psycopg (Python side)", lambda f, p: "/psycopg/" in p),
     ("SQLAlchemy ORM", lambda f, p: "/sqlalchemy/orm/" in p),
-    ("SQLAlchemy Core (SQL building, compiling, results)", lambda f, p: "/sqlalchemy/" in p),
+    ("SQLAlchemy Core (SQL building, compiling, execution, results)", lambda f, p: "/sqlalchemy/" in p),
     ("pydantic", lambda f, p: "/pydantic" in p),
     ("transitions", lambda f, p: "/transitions/" in p),
-    ("documents (docxtpl, python-docx, lxml, jinja2)", lambda f, p: any(k in p for k in ("/docxtpl/", "/docx/", "/lxml/", "/jinja2/"))),
+    ("documents (docxtpl, python-docx, lxml, jinja2, zip)", lambda f, p: any(k in p for k in ("/docxtpl/", "/docx/", "/lxml/", "/jinja2/", "zipfile"))),
     ("SpiffWorkflow", lambda f, p: "/SpiffWorkflow/" in p),
-    ("json / hashlib / copy (standard library)", lambda f, p: any(p.endswith(k) for k in ("json/encoder.py", "json/decoder.py", "json/__init__.py", "copy.py"))),
+    ("json, hashlib, copy, datetime (standard library)", lambda f, p: any(k in p for k in ("/json/", "copy.py", "hashlib", "datetime", "_strptime"))),
     ("review_workflow (our code itself)", lambda f, p: "review_workflow/" in p),
 )
 
@@ -178,13 +183,15 @@ def profile(fn: Callable[[], int], title: str, entry: tuple[str, str] | None, to
 
     def visit(frame: Any, ancestors: tuple[Any, ...]) -> None:
         nonlocal entry_time
+        if frame.is_synthetic:
+            return
         if is_entry(frame) and not any(is_entry(a) for a in ancestors):
             entry_time += frame.time
             for child in frame.children:
-                name = f"{child.function} ({_short(child.file_path)})"
+                name = f"{entry[0] if entry else ''} itself" if child.is_synthetic else f"{child.function} ({_short(child.file_path)})"
                 steps[name] = steps.get(name, 0.0) + child.time
-        self_time = frame.total_self_time
-        if self_time:
+        self_time = frame.time - sum(c.time for c in frame.children if not c.is_synthetic)
+        if self_time > 0:
             path = frame.file_path or ""
             b = _bucket(frame.function, path)
             by_bucket[b] = by_bucket.get(b, 0.0) + self_time

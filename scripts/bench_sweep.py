@@ -95,12 +95,29 @@ def _pg_text(value: Any) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-def bulk_load(rt: Runtime, batch: Iterator[tuple[Any, ...]]) -> None:
+def _other_columns() -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """NOT NULL columns of the model that COLUMNS does not fill (added since), with their defaults."""
+    names, values = [], []
+    for col in Deadline.__table__.columns:
+        if col.name in COLUMNS or col.nullable or col.server_default is not None:
+            continue
+        default = col.default
+        if default is None or not getattr(default, "is_scalar", False):
+            raise RuntimeError(f"bench_sweep: deadlines.{col.name} is NOT NULL without a scalar default; add it to COLUMNS")
+        names.append(col.name)
+        values.append(default.arg)  # type: ignore[attr-defined]
+    return tuple(names), tuple(values)
+
+
+def bulk_load(rt: Runtime, rows_: Iterator[tuple[Any, ...]]) -> None:
+    extra_names, extra_values = _other_columns()
+    columns = COLUMNS + extra_names
+    batch = (row + extra_values for row in rows_)
     raw = rt.db.raw_connection()
     try:
         cur = raw.cursor()
         if rt.db.dialect.name == "postgresql":
-            with cur.copy(f"COPY deadlines ({', '.join(COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cur.copy(f"COPY deadlines ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                 chunk: list[str] = []
                 for row in batch:
                     chunk.append("\t".join(map(_pg_text, row)))
@@ -118,7 +135,7 @@ def bulk_load(rt: Runtime, batch: Iterator[tuple[Any, ...]]) -> None:
                 )
             cur.execute("BEGIN")
             cur.executemany(
-                f"INSERT INTO deadlines ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                f"INSERT INTO deadlines ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 (sqlite_row(r) for r in batch),
             )
             cur.execute("COMMIT")
@@ -237,7 +254,7 @@ def reset(rt: Runtime, ids: list[int]) -> None:
         conn.execute(text("DELETE FROM notifications"))
 
 
-def run(rt: Runtime, c: Cast, sizes: list[int], claim_reps: int, sweep_reps: int) -> tuple[list[Size], list[float]]:
+def run(rt: Runtime, c: Cast, sizes: list[int], claim_reps: int, sweep_reps: int, sweep_all_sizes: bool = True) -> tuple[list[Size], list[float]]:
     """Returns the measurements per size and the load time of each step."""
     cases = base(rt, c)
     out, loads, loaded, due = [], [], 0, []
@@ -249,7 +266,7 @@ def run(rt: Runtime, c: Cast, sizes: list[int], claim_reps: int, sweep_reps: int
         analyze(rt)
         loads.append(time.perf_counter() - t0)
         size = Size(n)
-        measure(rt, size, claim_reps, sweep_reps, due)
+        measure(rt, size, claim_reps, sweep_reps if (sweep_all_sizes or n == sizes[-1]) else 0, due)
         out.append(size)
     return out, loads
 
