@@ -119,6 +119,8 @@ class People:
     supervisor: Person
     admin: Person
     outsider: Person  # a handler of another agency
+    filing_office_id: int  # 郑州市司法局, where agency_id files its major penalties
+    filing_officer: Person
 
 
 def add_person(rt: Runtime, username: str, agency_id: int, roles: tuple[str, ...], **extra: object) -> Person:
@@ -132,7 +134,8 @@ VALID_CERT = {"certificate_valid_from": date(2024, 1, 1), "certificate_valid_unt
 
 @pytest.fixture
 def people(rt: Runtime) -> People:
-    a = create_agency(rt, "郑州市市场监督管理局", "郑市监")
+    office = create_agency(rt, "郑州市司法局", "郑司", "filing_review")
+    a = create_agency(rt, "郑州市市场监督管理局", "郑市监", filing_office_id=office)
     b = create_agency(rt, "开封市市场监督管理局", "汴市监")
     return People(
         agency_id=a,
@@ -152,6 +155,8 @@ def people(rt: Runtime) -> People:
         supervisor=add_person(rt, "zhao", b, ("supervisor",), name="赵磊"),
         admin=add_person(rt, "admin", a, ("admin",), name="管理员"),
         outsider=add_person(rt, "sun", b, ("handler",), name="孙丽", certificate_no="豫执101", **VALID_CERT),
+        filing_office_id=office,
+        filing_officer=add_person(rt, "wu", office, ("filing_officer",), name="吴华"),
     )
 
 

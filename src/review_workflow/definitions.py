@@ -30,6 +30,7 @@ class FieldSpec(_Strict):
     # For `list[object]`: the fields of each item (e.g. findings: item, problem).
     fields: dict[str, FieldSpec] | None = None
     min_items: int = 0
+    minimum: float | None = None  # for int and number, e.g. a fine is never negative
 
     @model_validator(mode="after")
     def _object_lists_declare_fields(self) -> FieldSpec:
@@ -39,6 +40,8 @@ class FieldSpec(_Strict):
             raise ValueError("只有 list[object] 类型可以声明 fields")
         if self.choices is not None and self.type not in ("str", "list[str]"):
             raise ValueError("choices 只能用于 str 或 list[str] 类型")
+        if self.minimum is not None and self.type not in ("int", "number"):
+            raise ValueError("minimum 只能用于 int 或 number 类型")
         return self
 
 

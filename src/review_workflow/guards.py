@@ -116,6 +116,19 @@ def data_equals(ctx: GuardContext, field: str, value: Any, message: str) -> str 
 
 
 @guard
+def reviewed_if_major(
+    ctx: GuardContext, individual_fine: float, organization_fine: float, major_types: list[str], reviewed_by: str
+) -> str | None:
+    """行政处罚法 art. 58: a major penalty is not decided before it passed legal review (the event
+    `reviewed_by` happened on this case), whatever the case was flagged as when it was registered."""
+    if penalty_is_major(ctx, individual_fine, organization_fine, major_types) is not None:
+        return None
+    if f"{reviewed_by}_on" in ctx.case.data:
+        return None
+    return "拟作出的处罚属于重大行政处罚，未经法制审核或者审核未通过的，不得作出决定"
+
+
+@guard
 def penalty_is_major(
     ctx: GuardContext, individual_fine: float, organization_fine: float, major_types: list[str]
 ) -> str | None:

@@ -136,8 +136,8 @@ def _check_timers(d: Definition) -> list[Problem]:
 
 
 def _field_names(d: Definition) -> set[str]:
-    """Every field a case of `d` can carry in its data."""
-    names = set(d.case_fields)
+    """Every field a case of `d` can carry in its data: start fields, payloads, recorded document numbers."""
+    names = set(d.case_fields) | {doc.record_number_as for doc in d.documents.values() if doc.record_number_as}
     for t in d.transitions:
         names |= set(t.payload)
     return names
@@ -215,6 +215,8 @@ def load_definition(path: Path, guards: Mapping[str, Any], templates_dir: Path) 
         raise DefinitionError(f"{path}: YAML 语法错误：{exc}") from exc
     if not isinstance(data, dict):
         raise DefinitionError(f"{path}: 文件内容应为一个映射（name, title, states, transitions …）")
+    # Top-level keys starting with x- hold YAML anchors (shared thresholds) and are not part of the model.
+    data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
     try:
         definition = Definition.model_validate(data)
     except ValidationError as exc:

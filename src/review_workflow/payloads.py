@@ -32,6 +32,7 @@ _MESSAGES = {
     "model_type": "应为对象",
     "dict_type": "应为对象",
     "literal_error": "取值不在允许范围内",
+    "greater_than_equal": "不能小于最小值",
 }
 
 
@@ -43,9 +44,9 @@ def _annotation(name: str, spec: FieldSpec) -> Any:
     elif spec.type == "bool":
         base = Annotated[bool, Field(strict=True)]
     elif spec.type == "int":
-        base = Annotated[int, Field(strict=True)]
+        base = Annotated[int, Field(strict=True, ge=spec.minimum)]
     elif spec.type == "number":
-        base = Annotated[float, Field(strict=True)]
+        base = Annotated[float, Field(strict=True, ge=spec.minimum)]
     elif spec.type == "date":
         base = date
     elif spec.type == "list[str]":

@@ -264,3 +264,29 @@ class LoadResultPublic(BaseModel):
     workdays: int
     recomputed: int
     moved: int
+
+
+class PublicDisclosure(BaseModel):
+    """One enforcement decision as disclosed to the public (personal information masked)."""
+
+    id: int
+    agency: str
+    party: str
+    party_id_no: str | None
+    category: str
+    decision_no: str
+    decision_date: date
+    conclusion: str | None  # not repeated once withdrawn
+    legal_basis: str | None
+    published_on: date | None
+    corrected_on: date | None
+    correction: str | None
+    withdrawn_on: date | None
+    withdrawal_reason: str | None  # 撤回理由, published with the withdrawal (行政处罚法第48条)
+
+
+class PublicDisclosures(BaseModel):
+    data: list[PublicDisclosure]
+    count: int
+    page: int
+    page_size: int

@@ -39,7 +39,15 @@ def test_the_shipped_review_workflow_loads(templates: Path) -> None:
     d = load_definition(REAL, GUARDS, PROJECT_ROOT / "doc_templates")
     assert d.initial == "drafting"
     assert {t.event for t in d.transitions} >= {
-        "submit", "approve", "return", "resubmit", "object", "settle", "escalate", "decide", "withdraw"
+        "submit",
+        "approve",
+        "return",
+        "resubmit",
+        "object",
+        "settle",
+        "escalate",
+        "decide",
+        "withdraw",
     }
     assert [n for n, s in d.states.items() if s.final] == ["approved", "decided", "withdrawn"]
     assert len(d.content_hash) == 64
@@ -89,7 +97,10 @@ def test_unknown_role_source_and_duplicate_event_are_refused(tmp_path: Path, tem
         (lambda d: d["transitions"][0].update(sources=["limbo"]), r"transitions\[0\]\.sources"),
         (lambda d: d["transitions"].append(dict(d["transitions"][0])), r"\.event.*重复"),
         (lambda d: d.update(initial="limbo"), r"initial"),
-        (lambda d: d["transitions"][0]["payload"]["summary"].update(type="blob"), r"transitions\[0\]\.payload\.summary\.type"),
+        (
+            lambda d: d["transitions"][0]["payload"]["summary"].update(type="blob"),
+            r"transitions\[0\]\.payload\.summary\.type",
+        ),
         (lambda d: d.update(colour="red"), r"colour"),
     ]:
         data = real_data()
@@ -122,3 +133,112 @@ def test_mermaid_diagram_shows_states_transitions_and_the_current_state(template
     assert "collective_discussion --> withdrawn: 撤回" in text  # `*` expands to every open state
     assert "approved --> withdrawn" not in text
     assert "class returned current" in text
+
+
+# ---------------------------------------------------------------- linked workflows
+
+
+SHIPPED = PROJECT_ROOT / "workflows"
+
+
+def shipped(name: str) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((SHIPPED / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def load_all_with(tmp_path: Path, name: str, data: dict) -> None:  # type: ignore[type-arg]
+    """Load the shipped workflows with `name` replaced by `data`."""
+    folder = tmp_path / "flows"
+    folder.mkdir(exist_ok=True)
+    for path in SHIPPED.glob("*.yaml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    write(folder, data, name)
+    load_definitions(folder, GUARDS, PROJECT_ROOT / "doc_templates")
+
+
+def test_all_shipped_workflows_load_and_link() -> None:
+    loaded = load_definitions(SHIPPED, GUARDS, PROJECT_ROOT / "doc_templates")
+    assert set(loaded) >= {
+        "major_decision_review",
+        "penalty_case",
+        "major_penalty_filing",
+        "enforcement_disclosure",
+    }
+    decide = loaded["penalty_case"].transition("decide_penalty")
+    assert decide is not None
+    assert [c.workflow for c in decide.starts] == ["major_penalty_filing", "enforcement_disclosure"]
+    thresholds = decide.starts[0].conditions[0].params  # the YAML anchor reaches both places
+    assert thresholds == {k: v for k, v in decide.guards[0].params.items() if k != "reviewed_by"}
+    assert thresholds["individual_fine"] == 10000 and thresholds["organization_fine"] == 100000
+
+
+def test_a_child_of_an_unknown_workflow_is_refused(tmp_path: Path) -> None:
+    data = shipped("penalty_case")
+    submit = next(t for t in data["transitions"] if t["event"] == "submit_review")
+    submit["starts"][0]["workflow"] = "major_review"
+    with pytest.raises(
+        DefinitionError,
+        match=r"penalty_case.yaml: transitions\[\d+\].starts\[0\].workflow: 未知的流程 'major_review'",
+    ):
+        load_all_with(tmp_path, "penalty_case", data)
+
+
+def test_an_outcome_must_name_a_final_child_state_and_an_auto_parent_event(tmp_path: Path) -> None:
+    data = shipped("penalty_case")
+    submit = next(t for t in data["transitions"] if t["event"] == "submit_review")
+    submit["starts"][0]["on_final"][0]["state"] = "under_review"
+    with pytest.raises(DefinitionError, match="'under_review' 不是流程 'major_decision_review' 的终态"):
+        load_all_with(tmp_path, "penalty_case", data)
+    submit["starts"][0]["on_final"][0] = {"state": "approved", "fire": "discuss"}
+    with pytest.raises(DefinitionError, match="'discuss' 应是本流程中 auto: true 的事件"):
+        load_all_with(tmp_path, "penalty_case", data)
+
+
+def test_child_data_must_be_fields_of_both_sides(tmp_path: Path) -> None:
+    data = shipped("penalty_case")
+    decide = next(t for t in data["transitions"] if t["event"] == "decide_penalty")
+    decide["starts"][0]["data"]["decision_number"] = "decision_no"
+    with pytest.raises(DefinitionError, match="流程 'major_penalty_filing' 没有字段 'decision_number'"):
+        load_all_with(tmp_path, "penalty_case", data)
+
+
+def test_an_auto_event_may_not_name_roles_and_must_be_fired_by_some_child(tmp_path: Path) -> None:
+    data = shipped("penalty_case")
+    passed = next(t for t in data["transitions"] if t["event"] == "review_passed")
+    passed["roles"] = ["handler"]
+    with pytest.raises(DefinitionError, match="auto 事件由引擎在子流程结束时触发"):
+        load_all_with(tmp_path, "penalty_case", data)
+    passed.pop("roles")
+    submit = next(t for t in data["transitions"] if t["event"] == "submit_review")
+    submit["starts"][0]["on_final"] = [{"fire": "review_rejected"}]
+    with pytest.raises(DefinitionError, match="auto 事件 'review_passed' 没有被任何子流程的 on_final 触发"):
+        load_all_with(tmp_path, "penalty_case", data)
+
+
+def test_counterpart_transitions_need_a_counterpart(tmp_path: Path) -> None:
+    data = shipped("major_penalty_filing")
+    data.pop("counterpart")
+    with pytest.raises(DefinitionError, match="by: counterpart 需要在流程中声明 counterpart"):
+        load_all_with(tmp_path, "major_penalty_filing", data)
+
+
+def test_a_timer_from_a_start_date_needs_that_date_among_the_case_fields(tmp_path: Path) -> None:
+    data = shipped("enforcement_disclosure")
+    data["case_fields"]["decision_date"]["type"] = "str"
+    with pytest.raises(
+        DefinitionError, match="timers.disclosure_period.opens.from_field: case_fields 须有必填的日期字段"
+    ):
+        load_all_with(tmp_path, "enforcement_disclosure", data)
+
+
+def test_rules_chosen_by_a_field_are_each_checked(tmp_path: Path) -> None:
+    data = shipped("enforcement_disclosure")
+    data["timers"]["withdrawal_period"]["rule"]["cases"]["行政处罚"] = "3 days"
+    with pytest.raises(DefinitionError, match="timers.withdrawal_period.rule: 期限规则“3 days”无效"):
+        load_all_with(tmp_path, "enforcement_disclosure", data)
+
+
+def test_minimum_is_only_for_numbers(tmp_path: Path) -> None:
+    data = shipped("major_penalty_filing")
+    data["case_fields"]["decision_no"]["minimum"] = 0
+    with pytest.raises(DefinitionError, match="minimum 只能用于 int 或 number 类型"):
+        load_all_with(tmp_path, "major_penalty_filing", data)

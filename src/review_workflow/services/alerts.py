@@ -21,6 +21,7 @@ from ..db import UnitOfWork
 from ..models import Deadline, Instance, Notification, User
 from ..runtime import Runtime
 from . import outbox
+from .timers import elapse
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,8 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
                 if row.kind == "window" and today > row.due:
                     # The party's period ran out: nobody is late; the officer may carry on.
                     kind, roles = "window_elapsed", []
-                    row.overdue_at = row.closed_at = now
-                    row.status, row.closed_late = "met", False
+                    row.overdue_at = now
+                    elapse(row, now)
                 elif today > row.due:
                     kind, roles = "overdue", list(row.escalate_to)
                     row.overdue_at, row.status = now, "missed"

@@ -43,16 +43,14 @@ def _local_dates(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _deadlines(session: Session, rt: Runtime, instance: Instance) -> dict[str, dict[str, str]]:
+def _deadlines(session: Session, instance: Instance) -> dict[str, dict[str, str]]:
     """The case's running deadlines, for a document that states them (e.g. 请于…前报送纠正情况)."""
-    return {
-        row.timer: {
-            "title": row.title,
-            "due": format_chinese_date(row.due),
-            "rule": parse_rule(row.rule).describe(),
-        }
-        for row in open_deadlines(session, instance.id)
-    }
+    out = {}
+    for row in open_deadlines(session, instance.id):
+        rule = parse_rule(row.rule)
+        period = f"{rule.n}个工作日" if rule.unit == "wd" else f"{rule.n}日"
+        out[row.timer] = {"title": row.title, "due": format_chinese_date(row.due), "period": period}
+    return out
 
 
 def issue_documents(
@@ -103,7 +101,7 @@ def issue_documents(
             "event_title": transition.title if transition else audit_event.event,
             "payload": payload,
             "data": _local_dates(instance.data),
-            "deadlines": _deadlines(session, rt, instance),
+            "deadlines": _deadlines(session, instance),
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(

@@ -104,9 +104,8 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
             deadlines=[deadline_public(row, today) for row in deadlines],
-            parent=_links(rt, session, user, Instance.id == inst.parent_id, today)[0]
-            if inst.parent_id
-            else None,
+            # The parent may be out of sight (a filing office sees the filing, not the penalty case).
+            parent=next(iter(_links(rt, session, user, Instance.id == inst.parent_id, today)), None),
             children=_links(rt, session, user, Instance.parent_id == inst.id, today),
         )
 

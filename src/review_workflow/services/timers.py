@@ -68,6 +68,12 @@ def close(row: Deadline, at: datetime, today: date, *, cancelled: bool = False) 
     row.status = "missed" if row.closed_late else "met"
 
 
+def elapse(row: Deadline, at: datetime) -> None:
+    """A party's window ran its course: closed as met, nobody late."""
+    row.closed_at = at
+    row.status, row.closed_late = "met", False
+
+
 def _opens(spec: TimerSpec, t: TransitionSpec, before: str, facts: Mapping[str, Any]) -> bool:
     o = spec.opens
     entered = o.on_enter is not None and t.dest == o.on_enter and before != t.dest
@@ -159,7 +165,9 @@ def apply(
         spec = d.timers.get(row.timer)
         if spec is None:
             continue
-        if t.event in spec.closed_by:
+        if row.kind == "window" and today > row.due:
+            elapse(row, at)
+        elif t.event in spec.closed_by:
             close(row, at, today)
         elif t.event in spec.cancelled_by or final:
             close(row, at, today, cancelled=True)

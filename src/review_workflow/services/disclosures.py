@@ -1,0 +1,69 @@
+"""What the public reads of enforcement disclosures (行政执法公示), without logging in.
+
+Only what the disclosure itself publishes goes out, and personal information is masked: an individual's
+ID-card and telephone numbers never leave in full, not even inside the free text of a decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import func, or_, select
+
+from ..db import UnitOfWork
+from ..errors import InvalidInput
+from ..masking import mask_id_number, mask_personal_info
+from ..models import Instance
+from ..runtime import Runtime
+from ..schemas import PublicDisclosure, PublicDisclosures
+
+WORKFLOW = "enforcement_disclosure"
+# Disclosed now: published, and still published while a correction is being prepared.
+SHOWN = {"published": ("published", "correcting"), "withdrawn": ("withdrawn",)}
+MAX_PAGE_SIZE = 100
+
+
+def _public(inst: Instance) -> PublicDisclosure:
+    data: dict[str, Any] = inst.data
+    withdrawn = inst.state == "withdrawn"
+    return PublicDisclosure(
+        id=inst.id,
+        agency=inst.agency.name,
+        party=mask_personal_info(inst.party),
+        party_id_no=mask_id_number(data.get("party_id_no")) or None,
+        category=data["category"],
+        decision_no=data["decision_no"],
+        decision_date=data["decision_date"],
+        conclusion=None if withdrawn else mask_personal_info(data.get("conclusion")),
+        legal_basis=None if withdrawn else mask_personal_info(data.get("legal_basis")),
+        published_on=data.get("publish_on"),
+        corrected_on=data.get("correct_on"),
+        correction=mask_personal_info(data.get("correction")) or None,
+        withdrawn_on=data.get("withdraw_disclosure_on") if withdrawn else None,
+        withdrawal_reason=mask_personal_info(data.get("reason")) if withdrawn else None,
+    )
+
+
+def list_public(
+    rt: Runtime,
+    *,
+    status: Literal["published", "withdrawn"] = "published",
+    q: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> PublicDisclosures:
+    """Disclosures as the public sees them: newest decision first, paginated."""
+    if status not in SHOWN:
+        raise InvalidInput(f"status 只能是 published（公示中）或 withdrawn（已撤回），收到：{status}")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    query = select(Instance).where(Instance.workflow == WORKFLOW, Instance.state.in_(SHOWN[status]))
+    if q and q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Instance.title.ilike(like), Instance.party.ilike(like)))
+    with UnitOfWork(rt.sessions) as session:
+        count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        ).unique()
+        return PublicDisclosures(data=[_public(r) for r in rows], count=count, page=page, page_size=page_size)

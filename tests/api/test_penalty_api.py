@@ -1,0 +1,416 @@
+"""The penalty case over HTTP: legal review as a child case, the filing of major penalties (15 days) with
+the filing-review office, and disclosure (7/20 working days), on SQLite and PostgreSQL.
+
+2026 Spring Festival: rest 2-15..2-23, make-up workdays Sat 2-14 and Sat 2-28.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from docx import Document as Docx
+from fastapi.testclient import TestClient
+
+from review_workflow.api.app import create_app
+from review_workflow.documents import document_text
+from review_workflow.runtime import Runtime
+from tests.conftest import SUBMISSION, People, Person, pin_clock
+
+ORG = "郑州某化工有限公司"
+PERSON = "王某某"
+PERSON_ID = "410105198703150012"
+
+
+@pytest.fixture
+def client(rt: Runtime) -> TestClient:
+    return TestClient(create_app(rt), raise_server_exceptions=False)
+
+
+def auth(p: Person) -> dict[str, str]:
+    return {"Authorization": f"Bearer {p.token}"}
+
+
+def ok(r: Any, status: int = 200) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def fire(client: TestClient, p: Person, case: dict[str, Any], event: str, payload: dict[str, Any]) -> Any:
+    return client.post(
+        f"/api/cases/{case['id']}/events/{event}",
+        json=payload,
+        headers={**auth(p), "If-Match": str(case["version"])},
+    )
+
+
+def move(
+    client: TestClient, p: Person, case: dict[str, Any], event: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    return ok(fire(client, p, case, event, payload))
+
+
+def detail(client: TestClient, p: Person, case_id: int) -> dict[str, Any]:
+    return ok(client.get(f"/api/cases/{case_id}", headers=auth(p)))
+
+
+def child(client: TestClient, p: Person, parent_id: int, workflow: str) -> dict[str, Any]:
+    [link] = [c for c in detail(client, p, parent_id)["children"] if c["workflow"] == workflow]
+    return detail(client, p, link["id"])
+
+
+def doc_text(client: TestClient, p: Person, case: dict[str, Any], kind: str) -> str:
+    [doc] = [d for d in detail(client, p, case["id"])["documents"] if d["kind"] == kind]
+    r = client.get(doc["url"], headers=auth(p))
+    assert r.status_code == 200
+    Docx(io.BytesIO(r.content))  # a real .docx
+    return document_text(r.content)
+
+
+def decision(date: str, party_type: str, fine: float, types: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "decision_date": date,
+        "party_type": party_type,
+        "penalty_types": types or ["罚款"],
+        "fine_amount": fine,
+        "penalty_content": f"罚款人民币{fine:.0f}元。",
+        "review_body": "郑州市人民政府",
+        "court": "郑州市中原区人民法院",
+    }
+
+
+def notified(
+    client: TestClient,
+    people: People,
+    *,
+    party: str = ORG,
+    party_type: str = "organization",
+    major: bool = True,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A case registered and notified on 2026-01-05; the party's window runs to 2026-01-12."""
+    pin_clock(client.app.state.runtime, "2026-01-05T09:00:00")  # type: ignore[attr-defined]
+    body = {
+        "workflow": "penalty_case",
+        "title": f"{party}违法案",
+        "party": party,
+        "party_type": party_type,
+        **extra,
+    }
+    case = ok(client.post("/api/cases", json=body, headers=auth(people.handler)), 201)
+    case = move(
+        client,
+        people.handler,
+        case,
+        "register",
+        {
+            "facts_brief": "群众举报。",
+            "register_basis": "《环境保护法》第六十三条",
+            "major": major,
+            "complex": False,
+        },
+    )
+    return move(
+        client,
+        people.handler,
+        case,
+        "notify",
+        {
+            "facts": "超标排放水污染物。",
+            "evidence": ["监测报告", "现场检查笔录"],
+            "legal_basis": "《水污染防治法》第八十三条",
+            "proposed_penalty": "罚款二十万元",
+            "hearing_eligible": True,
+            "served_on": "2026-01-05",
+        },
+    )
+
+
+def reviewed_and_discussed(client: TestClient, people: People, case: dict[str, Any]) -> dict[str, Any]:
+    rt: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    pin_clock(rt, "2026-01-14T09:00:00")
+    case = move(client, people.handler, case, "submit_review", {})
+    assert case["state"] == "legal_review"
+    review = child(client, people.handler, case["id"], "major_decision_review")
+    assert review["data"]["proposed_decision"] == "罚款二十万元"
+    review = move(client, people.handler, review, "submit", SUBMISSION)
+    move(client, people.reviewer, review, "approve", {"opinion": "事实清楚，证据确凿，同意。"})
+    case = detail(client, people.handler, case["id"])
+    assert (
+        case["state"] == "collective_discussion"
+        and case["data"]["review_opinion"] == "事实清楚，证据确凿，同意。"
+    )
+    discussion = {"conclusion": "同意拟处罚意见", "attendees": ["陈明", "李静"], "minutes": "同意。"}
+    return move(client, people.agency_head, case, "discuss", discussion)
+
+
+def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosure(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(rt, "2026-02-13T10:00:00")
+    case = move(
+        client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000)
+    )
+    assert case["state"] == "decided" and case["data"]["decision_no"] == "郑市监〔2026〕7号"
+
+    links = {c["workflow"]: c for c in detail(client, people.handler, case["id"])["children"]}
+    assert links["major_penalty_filing"]["due"] == "2026-02-28"  # 15d: Sat 2-28 is a make-up workday
+    assert links["enforcement_disclosure"]["due"] == "2026-03-02"  # 7wd: 2-14, 2-24..2-28, 3-2
+    assert links["major_decision_review"]["state"] == "approved"
+
+    text = doc_text(client, people.handler, case, "penalty_decision")
+    assert "人民币贰拾万元整" in text and "郑州市中原区人民法院" in text and ORG in text
+    assert "郑市监〔2026〕7号" in doc_text(client, people.handler, case, "credit_repair_notice")
+
+    filing = child(client, people.handler, case["id"], "major_penalty_filing")
+    assert filing["parent_id"] == case["id"] and filing["counterpart_agency"]["name"] == "郑州市司法局"
+    pin_clock(rt, "2026-02-24T09:00:00")
+    filing = move(
+        client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件", "案卷材料目录"]}
+    )
+    report = doc_text(client, people.handler, filing, "filing_report")
+    assert "郑州市司法局：" in report and "郑市监〔2026〕7号" in report
+    r = fire(client, people.handler, filing, "receive", {})
+    assert r.status_code == 403 and r.json()["code"] == "not_permitted"
+    filing = move(client, people.filing_officer, filing, "receive", {})
+    filing = move(client, people.filing_officer, filing, "accept", {"opinion": "准予备案。"})
+    [period] = detail(client, people.handler, filing["id"])["deadlines"]
+    assert (filing["state"], period["status"], period["closed_late"]) == ("accepted", "met", False)
+
+    disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
+    disclosure = move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
+    [period] = detail(client, people.handler, disclosure["id"])["deadlines"]
+    assert (period["due"], period["status"]) == ("2026-03-02", "met")
+
+    case = detail(client, people.handler, case["id"])
+    case = move(
+        client,
+        people.handler,
+        case,
+        "serve",
+        {
+            "served_on": "2026-02-24",
+            "method": "直接送达",
+            "recipient": ORG,
+            "served_documents": ["行政处罚决定书 郑市监〔2026〕7号"],
+        },
+    )
+    case = move(
+        client, people.handler, case, "execute", {"executed_on": "2026-03-05", "execution_method": "自觉履行"}
+    )
+    case = move(client, people.handler, case, "close", {"execution": "当事人已缴清罚款。"})
+    assert case["state"] == "closed"
+    final = detail(client, people.handler, case["id"])
+    assert {d["timer"]: d["status"] for d in final["deadlines"]} == {
+        "decision_period": "met",
+        "statement_period": "met",
+        "service_period": "met",
+        "performance_period": "met",
+    }
+    kinds = [d["kind"] for d in final["documents"]]
+    assert kinds == [
+        "register_approval",
+        "prior_notice",
+        "hearing_notice",
+        "penalty_discussion_record",
+        "penalty_decision",
+        "credit_repair_notice",
+        "service_receipt",
+        "closing_approval",
+    ]
+
+
+def test_the_filing_office_sees_and_acts_on_filings_addressed_to_it_only(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(rt, "2026-02-13T10:00:00")
+    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    listed = ok(client.get("/api/cases?workflow=major_penalty_filing", headers=auth(people.filing_officer)))
+    assert listed["count"] == 1
+    assert (
+        ok(client.get("/api/cases?workflow=penalty_case", headers=auth(people.filing_officer)))["count"] == 0
+    )
+    filing = detail(client, people.filing_officer, listed["data"][0]["id"])
+    move(client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件"]})
+    tasks = ok(client.get("/api/tasks", headers=auth(people.filing_officer)))
+    assert [(t["case"]["workflow"], [e["event"] for e in t["events"]]) for t in tasks["data"]] == [
+        ("major_penalty_filing", ["receive"])
+    ]
+    assert ok(client.get("/api/tasks", headers=auth(people.outsider)))["count"] == 0
+
+
+def test_a_filing_made_after_fifteen_days_is_recorded_late(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(rt, "2026-02-13T10:00:00")
+    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    filing = child(client, people.handler, case["id"], "major_penalty_filing")
+    pin_clock(rt, "2026-03-02T09:00:00")
+    [period] = detail(client, people.handler, filing["id"])["deadlines"]
+    assert period["overdue"] and period["status"] == "open"  # still missing
+    move(client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件"]})
+    [period] = detail(client, people.handler, filing["id"])["deadlines"]
+    assert (period["status"], period["closed_late"]) == ("missed", True)
+
+
+def test_a_correction_notice_is_issued_by_the_office_and_answered(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(rt, "2026-02-13T10:00:00")
+    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    filing = child(client, people.handler, case["id"], "major_penalty_filing")
+    filing = move(client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件"]})
+    filing = move(client, people.filing_officer, filing, "receive", {})
+    problems = [{"item": "程序是否合法", "problem": "未载明听证告知情况"}]
+    filing = move(client, people.filing_officer, filing, "require_correction", {"problems": problems})
+    assert filing["state"] == "correcting"
+    notice = doc_text(client, people.handler, filing, "correction_notice")
+    assert notice.startswith("郑州市司法局") and "未载明听证告知情况" in notice
+    assert "30日内（2026年3月16日前）" in notice  # 2-13 + 30 days is Sunday 3-15, so Monday 3-16
+    [doc] = [
+        d
+        for d in detail(client, people.handler, filing["id"])["documents"]
+        if d["kind"] == "correction_notice"
+    ]
+    assert doc["number"] == "郑司〔2026〕1号"  # numbered by the office that issues it
+    r = fire(client, people.filing_officer, filing, "report_correction", {"response": "x"})
+    assert r.status_code == 403
+    filing = move(
+        client, people.handler, filing, "report_correction", {"response": "已补充听证告知书及送达回证。"}
+    )
+    filing = move(client, people.filing_officer, filing, "accept", {"opinion": "已纠正，准予备案。"})
+    periods = {d["timer"]: d["status"] for d in detail(client, people.handler, filing["id"])["deadlines"]}
+    assert filing["state"] == "accepted" and periods == {"filing_period": "met", "correction_period": "met"}
+
+
+def test_a_disclosed_penalty_that_is_revoked_is_withdrawn_within_three_working_days(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(rt, "2026-02-13T10:00:00")
+    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
+    disclosure = move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
+    public = ok(client.get("/api/public/disclosures"))
+    assert [d["decision_no"] for d in public["data"]] == ["郑市监〔2026〕7号"]
+    assert public["data"][0]["conclusion"] == "罚款人民币200000元。"
+
+    pin_clock(rt, "2026-04-01T09:00:00")
+    disclosure = move(
+        client,
+        people.handler,
+        disclosure,
+        "revoke",
+        {"reason_type": "被撤销", "reason": "行政复议决定撤销该处罚决定。"},
+    )
+    withdrawal = [
+        d for d in detail(client, people.handler, disclosure["id"])["deadlines"] if d["status"] == "open"
+    ]
+    assert [(d["timer"], d["rule"], d["due"]) for d in withdrawal] == [
+        ("withdrawal_period", "3wd", "2026-04-07")
+    ]
+    # 4-2, 4-3, then 清明 4-4..4-6, so the third working day is 4-7
+    disclosure = move(client, people.handler, disclosure, "withdraw_disclosure", {})
+    assert disclosure["state"] == "withdrawn"
+    assert ok(client.get("/api/public/disclosures"))["count"] == 0
+    [gone] = ok(client.get("/api/public/disclosures?status=withdrawn"))["data"]
+    assert gone["withdrawal_reason"] == "行政复议决定撤销该处罚决定。" and gone["conclusion"] is None
+
+
+def test_a_minor_penalty_on_an_individual_starts_disclosure_but_no_filing(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = notified(
+        client,
+        people,
+        party=PERSON,
+        party_type="individual",
+        major=False,
+        party_id_no=PERSON_ID,
+        party_phone="13812345678",
+    )
+    r = fire(client, people.handler, case, "ready_for_decision", {})
+    assert r.status_code == 403 and "2026-01-12" in r.json()["message"]  # the party's window is still open
+    pin_clock(rt, "2026-01-13T09:00:00")
+    case = move(client, people.handler, case, "ready_for_decision", {})
+    case = move(client, people.handler, case, "decide_penalty", decision("2026-01-13", "individual", 5000))
+    assert [c["workflow"] for c in detail(client, people.handler, case["id"])["children"]] == [
+        "enforcement_disclosure"
+    ]
+    disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
+    move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
+    [shown] = ok(client.get("/api/public/disclosures"))["data"]
+    assert shown["party"] == PERSON and shown["party_id_no"] == "410105********0012"
+    text = doc_text(client, people.handler, disclosure, "disclosure_notice")
+    assert PERSON_ID not in text and "410105********0012" in text
+
+
+def test_a_major_penalty_cannot_be_decided_without_legal_review(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = notified(client, people, major=False)
+    pin_clock(rt, "2026-01-13T09:00:00")
+    case = move(client, people.handler, case, "ready_for_decision", {})
+    r = fire(client, people.handler, case, "decide_penalty", decision("2026-01-13", "organization", 150000))
+    assert r.status_code == 403 and r.json()["code"] == "guard_rejected" and "法制审核" in r.json()["message"]
+    r = fire(
+        client,
+        people.handler,
+        case,
+        "decide_penalty",
+        decision("2026-01-13", "individual", 8000, ["警告", "罚款"]),
+    )
+    assert r.status_code == 200
+
+
+def test_a_review_that_ends_against_the_decision_sends_the_case_back_to_investigation(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = notified(client, people)
+    pin_clock(rt, "2026-01-14T09:00:00")
+    case = move(client, people.handler, case, "submit_review", {})
+    r = fire(client, people.handler, case, "review_passed", {})
+    assert r.status_code == 403  # only the engine fires it
+    review = child(client, people.handler, case["id"], "major_decision_review")
+    review = move(client, people.handler, review, "submit", SUBMISSION)
+    returned = {
+        "opinion": "证据不足。",
+        "findings": [{"item": "证据", "problem": "缺监测报告"}],
+        "needs_supplement": False,
+    }
+    review = move(client, people.reviewer, review, "return", returned)
+    review = move(client, people.handler, review, "object", {"reason": "证据已足"})
+    review = move(client, people.legal_head, review, "escalate", {"reason": "协商不成"})
+    move(
+        client,
+        people.agency_head,
+        review,
+        "decide",
+        {"conclusion": "不同意", "attendees": ["陈明"], "minutes": "补充调查。"},
+    )
+    case = detail(client, people.handler, case["id"])
+    assert case["state"] == "investigating"
+    assert [h["event"] for h in case["history"]][-2:] == ["submit_review", "review_rejected"]
+
+
+def test_a_penalty_below_the_thresholds_and_bad_amounts_are_refused_clearly(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    case = notified(client, people, major=False)
+    pin_clock(rt, "2026-01-13T09:00:00")
+    case = move(client, people.handler, case, "ready_for_decision", {})
+    r = fire(client, people.handler, case, "decide_penalty", decision("2026-01-13", "organization", -1))
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "fine_amount"
+    r = fire(
+        client,
+        people.handler,
+        case,
+        "decide_penalty",
+        {**decision("2026-01-13", "organization", 100), "penalty_types": ["拘役"]},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "invalid_payload"
