@@ -105,6 +105,9 @@ class DeadlinePublic(BaseModel):
     due: date
     warning: date | None
     status: str  # open, met, missed, cancelled
+    # How it ended or stands, as supervisors score it: on_time, late, missing (open and overdue),
+    # pending (open, not yet due) or cancelled.
+    outcome: Literal["on_time", "late", "missing", "pending", "cancelled"]
     overdue: bool
     provisional: bool
     responsible: Named | None

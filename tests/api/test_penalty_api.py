@@ -177,7 +177,7 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
     filing = move(client, people.filing_officer, filing, "receive", {})
     filing = move(client, people.filing_officer, filing, "accept", {"opinion": "准予备案。"})
     [period] = detail(client, people.handler, filing["id"])["deadlines"]
-    assert (filing["state"], period["status"], period["closed_late"]) == ("accepted", "met", False)
+    assert (filing["state"], period["status"], period["outcome"]) == ("accepted", "met", "on_time")
 
     disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
     disclosure = move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
@@ -251,10 +251,10 @@ def test_a_filing_made_after_fifteen_days_is_recorded_late(
     filing = child(client, people.handler, case["id"], "major_penalty_filing")
     pin_clock(rt, "2026-03-02T09:00:00")
     [period] = detail(client, people.handler, filing["id"])["deadlines"]
-    assert period["overdue"] and period["status"] == "open"  # still missing
+    assert period["overdue"] and (period["status"], period["outcome"]) == ("open", "missing")
     move(client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件"]})
     [period] = detail(client, people.handler, filing["id"])["deadlines"]
-    assert (period["status"], period["closed_late"]) == ("missed", True)
+    assert (period["status"], period["closed_late"], period["outcome"]) == ("missed", True, "late")
 
 
 def test_a_correction_notice_is_issued_by_the_office_and_answered(

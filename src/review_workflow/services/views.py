@@ -111,6 +111,14 @@ def document_public(doc: Document) -> DocumentPublic:
     )
 
 
+def deadline_outcome(row: Deadline, today: date) -> str:
+    if row.status == "cancelled":
+        return "cancelled"
+    if row.closed_at is not None:
+        return "late" if row.closed_late else "on_time"
+    return "missing" if today > row.due else "pending"
+
+
 def deadline_public(row: Deadline, today: date) -> DeadlinePublic:
     return DeadlinePublic(
         id=row.id,
@@ -123,6 +131,7 @@ def deadline_public(row: Deadline, today: date) -> DeadlinePublic:
         due=row.due,
         warning=row.warning,
         status=row.status,
+        outcome=deadline_outcome(row, today),  # type: ignore[arg-type]
         overdue=row.closed_at is None and today > row.due,
         provisional=row.provisional,
         responsible=Named(id=row.responsible.id, name=row.responsible.name) if row.responsible else None,
