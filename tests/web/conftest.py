@@ -44,7 +44,9 @@ class Visitor:
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.client.get(path, **kwargs)
 
-    def post(self, path: str, data: dict[str, Any], *, page: str = "/inbox", follow: bool = True) -> httpx.Response:
+    def post(
+        self, path: str, data: dict[str, Any], *, page: str = "/inbox", follow: bool = True
+    ) -> httpx.Response:
         """Post `data` with the CSRF token of `page` (fetched first), as the form on that page would."""
         token = csrf_of(self.get(page).text)
         return self.client.post(path, data={**data, "csrf_token": token}, follow_redirects=follow)
@@ -52,11 +54,18 @@ class Visitor:
     def login(self, username: str, password: str = PASSWORD, follow: bool = True) -> httpx.Response:
         return self.post("/login", {"username": username, "password": password}, page="/login", follow=follow)
 
-    def fire(self, case_id: int, event: str, fields: dict[str, Any], *, version: str | None = None) -> httpx.Response:
+    def fire(
+        self, case_id: int, event: str, fields: dict[str, Any], *, version: str | None = None
+    ) -> httpx.Response:
         """Fill in the event's form on the case page and send it."""
         page = self.get(f"/cases/{case_id}").text
-        data = {"version": version or version_of(page), **{f"f-{k}" if not k.startswith("f-") else k: v for k, v in fields.items()}}
-        return self.client.post(f"/cases/{case_id}/events/{event}", data={**data, "csrf_token": csrf_of(page)})
+        data = {
+            "version": version or version_of(page),
+            **{f"f-{k}" if not k.startswith("f-") else k: v for k, v in fields.items()},
+        }
+        return self.client.post(
+            f"/cases/{case_id}/events/{event}", data={**data, "csrf_token": csrf_of(page)}
+        )
 
 
 @pytest.fixture
@@ -83,8 +92,13 @@ def visitor(app: Any) -> Callable[..., Visitor]:
 
 def submitted_case(rt: Runtime, people: People, **fields: Any) -> CasePublic:
     """A case of the handler's, submitted for review."""
-    case = start_case(rt, people.handler.id, WORKFLOW, fields.pop("title", "某公司销售过期食品案"),
-                      fields.pop("party", "某食品有限公司"))
+    case = start_case(
+        rt,
+        people.handler.id,
+        WORKFLOW,
+        fields.pop("title", "某公司销售过期食品案"),
+        fields.pop("party", "某食品有限公司"),
+    )
     return fire(rt, case.id, "submit", people.handler.id, {**SUBMISSION, **fields}, case.version)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from typing import Any
+from datetime import date
 
 import pytest
 from docx import Document as Docx
 
 from review_workflow.runtime import Runtime
-from review_workflow.schemas import CaseDetail, CasePublic
+from review_workflow.schemas import CaseDetail, CaseLink, CasePublic
 from review_workflow.services import queries
 from review_workflow.services.cases import fire, start_case
 from review_workflow.web import case_view
@@ -50,11 +50,15 @@ def test_the_return_form_lists_the_legal_review_checklist(
 ) -> None:
     case = submitted_case(rt, people)
     page = visitor(people.reviewer).get(f"/cases/{case.id}").text
-    form = page[page.index('data-event="return"'):]
+    form = page[page.index('data-event="return"') :]
     form = form[: form.index("</form>")]
     for item in CHECKLIST_ITEMS:
         assert item in form
-    assert form.count('name="f-findings-') and 'name="f-findings-0-ticked"' in form and 'name="f-findings-7-ticked"' in form
+    assert (
+        form.count('name="f-findings-')
+        and 'name="f-findings-0-ticked"' in form
+        and 'name="f-findings-7-ticked"' in form
+    )
 
 
 def test_ticked_checklist_items_become_the_findings_of_the_return(
@@ -62,14 +66,22 @@ def test_ticked_checklist_items_become_the_findings_of_the_return(
 ) -> None:
     case = submitted_case(rt, people)
     v = visitor(people.reviewer)
-    r = v.fire(case.id, "return", {
-        "opinion": "证据不足，请补充。",
-        "needs_supplement": "on",
-        "findings-0-item": "执法主体是否合法",
-        "findings-2-item": "程序是否合法", "findings-2-ticked": "on", "findings-2-problem": "未告知听证权利",
-        "findings-3-item": "事实是否清楚、证据是否合法充分", "findings-3-ticked": "on",
-        "findings-3-problem": "缺少检验报告", "findings-3-suggestion": "补充检验报告",
-    })
+    r = v.fire(
+        case.id,
+        "return",
+        {
+            "opinion": "证据不足，请补充。",
+            "needs_supplement": "on",
+            "findings-0-item": "执法主体是否合法",
+            "findings-2-item": "程序是否合法",
+            "findings-2-ticked": "on",
+            "findings-2-problem": "未告知听证权利",
+            "findings-3-item": "事实是否清楚、证据是否合法充分",
+            "findings-3-ticked": "on",
+            "findings-3-problem": "缺少检验报告",
+            "findings-3-suggestion": "补充检验报告",
+        },
+    )
     assert r.status_code == 200 and r.url.path == f"/cases/{case.id}"
     assert "已退回" in text_of(r.text)
     detail = queries.get_case(rt, people.reviewer.id, case.id)
@@ -85,10 +97,15 @@ def test_a_ticked_item_without_its_problem_is_refused_with_the_error_beside_it(
     visitor: Callable[..., Visitor], people: People, rt: Runtime
 ) -> None:
     case = submitted_case(rt, people)
-    r = visitor(people.reviewer).fire(case.id, "return", {
-        "opinion": "见下。",
-        "findings-5-item": "是否超越法定权限", "findings-5-ticked": "on",
-    })
+    r = visitor(people.reviewer).fire(
+        case.id,
+        "return",
+        {
+            "opinion": "见下。",
+            "findings-5-item": "是否超越法定权限",
+            "findings-5-ticked": "on",
+        },
+    )
     assert r.status_code == 422
     error = re.search(r'id="f-findings-5-problem-error"[^>]*>([^<]+)<', r.text)
     assert error and "存在的问题" in error.group(1)
@@ -116,7 +133,9 @@ def test_a_stale_form_shows_a_clear_message_and_the_fresh_page(
     case = submitted_case(rt, people)
     v = visitor(people.reviewer)
     old_version = version_of(v.get(f"/cases/{case.id}").text)
-    fire(rt, case.id, "approve", people.legal_head.id, {"opinion": "同意。"}, case.version)  # someone else first
+    fire(
+        rt, case.id, "approve", people.legal_head.id, {"opinion": "同意。"}, case.version
+    )  # someone else first
     r = v.fire(case.id, "return", {**_return_fields(), "opinion": "我的意见"}, version=old_version)
     assert r.status_code == 409 and "text/html" in r.headers["content-type"]
     message = re.search(r'data-testid="case-message">([^<]+)<', r.text)
@@ -129,8 +148,12 @@ def test_a_form_for_an_event_no_longer_possible_says_why(
     visitor: Callable[..., Visitor], people: People, rt: Runtime
 ) -> None:
     case = submitted_case(rt, people)
-    r = visitor(people.handler).fire(case.id, "submit", {"summary": "x", "proposed_decision": "y", "materials": "z"},
-                                     version=str(case.version))
+    r = visitor(people.handler).fire(
+        case.id,
+        "submit",
+        {"summary": "x", "proposed_decision": "y", "materials": "z"},
+        version=str(case.version),
+    )
     assert r.status_code == 409
     assert "不能执行“送审”" in text_of(r.text)
 
@@ -144,20 +167,28 @@ def test_a_guard_that_says_no_is_a_message_on_the_page(
     assert 'data-event="approve"' not in page  # not offered to someone without the qualification
     r = v.client.post(
         f"/cases/{case.id}/events/approve",
-        data={"version": str(case.version), "f-opinion": "同意", "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)},  # type: ignore[union-attr]
+        data={
+            "version": str(case.version),
+            "f-opinion": "同意",
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+        },  # type: ignore[union-attr]
     )
     assert r.status_code == 403 and "法律职业资格" in text_of(r.text)
     assert queries.get_case(rt, people.reviewer.id, case.id).state == "under_review"
 
 
-def test_another_agency_s_case_is_not_found(visitor: Callable[..., Visitor], people: People, rt: Runtime) -> None:
+def test_another_agency_s_case_is_not_found(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
     case = submitted_case(rt, people)
     r = visitor(people.outsider).get(f"/cases/{case.id}")
     assert r.status_code == 404 and "不存在或无权查看" in text_of(r.text)
     assert visitor(people.outsider).get(f"/cases/{case.id}/documents/1").status_code == 404
 
 
-def test_the_opinion_downloads_as_a_word_document(visitor: Callable[..., Visitor], people: People, rt: Runtime) -> None:
+def test_the_opinion_downloads_as_a_word_document(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
     case = submitted_case(rt, people)
     fire(rt, case.id, "approve", people.reviewer.id, {"opinion": "事实清楚，证据确凿，同意。"}, case.version)
     v = visitor(people.handler)
@@ -176,7 +207,9 @@ def test_the_opinion_downloads_as_a_word_document(visitor: Callable[..., Visitor
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_hostile_user_text_is_shown_escaped_everywhere(visitor: Callable[..., Visitor], people: People, rt: Runtime) -> None:
+def test_hostile_user_text_is_shown_escaped_everywhere(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
     case = submitted_case(rt, people, title=HOSTILE, party=HOSTILE, summary=HOSTILE)
     fire(rt, case.id, "return", people.reviewer.id, {**RETURN, "opinion": HOSTILE}, case.version)
     v = visitor(people.handler)
@@ -186,13 +219,36 @@ def test_hostile_user_text_is_shown_escaped_everywhere(visitor: Callable[..., Vi
         assert "&lt;script&gt;alert(" in html, path
 
 
-def test_a_new_case_starts_from_the_form(visitor: Callable[..., Visitor], people: People, rt: Runtime) -> None:
+def test_a_new_case_starts_from_the_form(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
     v = visitor(people.handler)
-    page = v.get("/cases/new")
-    assert page.status_code == 200 and "重大执法决定法制审核" in page.text
-    r = v.post("/cases/new", {"workflow": WORKFLOW, "title": "某公司无证经营案", "party": "某公司"}, page="/cases/new")
+    page = v.get(f"/cases/new?workflow={WORKFLOW}")
+    assert page.status_code == 200 and 'data-testid="new-case"' in page.text
+    assert f'<input type="hidden" name="workflow" value="{WORKFLOW}">' in page.text
+    r = v.post(
+        "/cases/new",
+        {"workflow": WORKFLOW, "title": "某公司无证经营案", "party": "某公司"},
+        page="/cases/new",
+    )
     assert r.status_code == 200 and re.fullmatch(r"/cases/\d+", r.url.path)
     assert "已发起案件“某公司无证经营案”" in r.text and "拟稿" in text_of(r.text)
+
+
+def test_the_new_case_page_offers_every_workflow_the_user_may_start_with_its_own_fields(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
+    v = visitor(people.handler)
+    startable = [w for w in rt.workflows.values() if "handler" in w.definition.start_roles]
+    page = v.get("/cases/new").text
+    for wf in startable:
+        assert f'href="/cases/new?workflow={wf.definition.name}"' in page
+    with_fields = next((w.definition for w in startable if w.definition.case_fields), None)
+    if with_fields is None:
+        pytest.skip("no workflow declares case fields")
+    form = v.get(f"/cases/new?workflow={with_fields.name}").text
+    for name, spec in with_fields.case_fields.items():
+        assert f'name="f-{name}"' in form and spec.title in form
 
 
 def test_a_new_case_without_a_title_says_so_and_keeps_what_was_typed(
@@ -203,7 +259,9 @@ def test_a_new_case_without_a_title_says_so_and_keeps_what_was_typed(
     assert r.status_code == 422 and "案由（title）不能为空" in r.text and 'value="某公司"' in r.text
 
 
-def test_only_people_who_may_start_see_the_new_case_form(visitor: Callable[..., Visitor], people: People) -> None:
+def test_only_people_who_may_start_see_the_new_case_form(
+    visitor: Callable[..., Visitor], people: People
+) -> None:
     v = visitor(people.reviewer)
     assert 'href="/cases/new"' not in v.get("/inbox").text
     r = v.get("/cases/new")
@@ -215,8 +273,9 @@ def test_only_people_who_may_start_see_the_new_case_form(visitor: Callable[..., 
 def test_an_expired_certificate_is_a_message_not_an_error_page(
     visitor: Callable[..., Visitor], people: People
 ) -> None:
-    r = visitor(people.expired_handler).post("/cases/new", {"workflow": WORKFLOW, "title": "x", "party": "y"},
-                                             page="/cases/new")
+    r = visitor(people.expired_handler).post(
+        "/cases/new", {"workflow": WORKFLOW, "title": "x", "party": "y"}, page="/cases/new"
+    )
     assert r.status_code == 403 and "执法证" in text_of(r.text) and 'data-testid="new-case"' in r.text
 
 
@@ -226,23 +285,42 @@ def test_parent_and_children_are_shown_when_the_case_has_them(
     parent = start_case(rt, people.handler.id, WORKFLOW, "主案件", "某公司")
     child = submitted_case(rt, people, title="子流程案件")
 
-    class WithFamily(CaseDetail):
-        parent: CasePublic | None = None
-        children: list[CasePublic] = []
+    def link(case: CasePublic, due: date | None) -> CaseLink:
+        return CaseLink(
+            id=case.id,
+            workflow=case.workflow,
+            workflow_title=case.workflow_title,
+            title=case.title,
+            state=case.state,
+            state_title=case.state_title,
+            final=case.final,
+            due=due,
+            deadlines=[],
+        )
 
     real = queries.get_case
 
-    def get_case(rt: Runtime, actor_id: int, case_id: int) -> Any:
+    def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
         detail = real(rt, actor_id, case_id)
-        return WithFamily(**detail.model_dump(), parent=parent, children=[child]) if case_id == child.id else detail
+        if case_id != child.id:
+            return detail
+        return detail.model_copy(
+            update={"parent": link(parent, None), "children": [link(child, date(2026, 3, 16))]}
+        )
 
     monkeypatch.setattr(case_view.queries, "get_case", get_case)
     page = visitor(people.handler).get(f"/cases/{child.id}").text
-    assert "关联案件" in page and f'href="/cases/{parent.id}">主案件<' in page and f'href="/cases/{child.id}">子流程案件<' in page
+    related = page[page.index("关联案件") : page.index("办理记录")]
+    assert (
+        f'href="/cases/{parent.id}">主案件<' in related and f'href="/cases/{child.id}">子流程案件<' in related
+    )
+    assert "法制审核中" in related and "2026-03-16" in related
     assert "关联案件" not in visitor(people.handler).get(f"/cases/{parent.id}").text
 
 
 def _return_fields() -> dict[str, str]:
     return {
-        "findings-0-item": "执法主体是否合法", "findings-0-ticked": "on", "findings-0-problem": "主体不明",
+        "findings-0-item": "执法主体是否合法",
+        "findings-0-ticked": "on",
+        "findings-0-problem": "主体不明",
     }

@@ -14,7 +14,10 @@ from review_workflow.web.forms import (
 )
 
 FINDINGS = FieldPublic(
-    name="findings", type="list[object]", title="存在的问题", required=True,
+    name="findings",
+    type="list[object]",
+    title="存在的问题",
+    required=True,
     fields=[
         FieldPublic(name="item", type="str", title="审核事项", required=True),
         FieldPublic(name="problem", type="text", title="存在的问题", required=True),
@@ -42,12 +45,25 @@ def test_scalar_fields_become_typed_values_and_blanks_stay_out() -> None:
         FieldPublic(name="other", type="str", title="其他", required=False),
         FieldPublic(name="materials", type="list[str]", title="材料", required=True),
     ]
-    parsed = parse(fields, form(**{
-        "f-opinion": "  同意  ", "f-amount": "1.5", "f-count": "3", "f-on": "2026-03-02", "f-other": "  ",
-        "f-materials": "立案审批表\r\n\r\n 调查终结报告 \n",
-    }))
+    parsed = parse(
+        fields,
+        form(
+            **{
+                "f-opinion": "  同意  ",
+                "f-amount": "1.5",
+                "f-count": "3",
+                "f-on": "2026-03-02",
+                "f-other": "  ",
+                "f-materials": "立案审批表\r\n\r\n 调查终结报告 \n",
+            }
+        ),
+    )
     assert parsed.payload == {
-        "opinion": "同意", "amount": 1.5, "count": 3, "on": "2026-03-02", "flag": False,
+        "opinion": "同意",
+        "amount": 1.5,
+        "count": 3,
+        "on": "2026-03-02",
+        "flag": False,
         "materials": ["立案审批表", "调查终结报告"],
     }
 
@@ -58,33 +74,55 @@ def test_a_number_that_does_not_parse_is_passed_on_for_the_service_to_name() -> 
 
 
 def test_choices_of_a_list_are_the_ticked_boxes() -> None:
-    fields = [FieldPublic(name="kinds", type="list[str]", title="种类", required=True, choices=["罚款", "警告"])]
+    fields = [
+        FieldPublic(name="kinds", type="list[str]", title="种类", required=True, choices=["罚款", "警告"])
+    ]
     assert parse(fields, form(**{"f-kinds": ["罚款", "警告"]})).payload == {"kinds": ["罚款", "警告"]}
 
 
 def test_rows_of_objects_skip_blank_rows_and_remember_where_each_item_came_from() -> None:
-    parsed = parse([FINDINGS], form(**{
-        "f-findings-0-item": "", "f-findings-0-problem": "",
-        "f-findings-1-item": "程序", "f-findings-1-problem": "未告知",
-        "f-findings-2-item": "", "f-findings-2-problem": "",
-        "f-findings-3-item": "文书", "f-findings-3-problem": "",
-    }))
+    parsed = parse(
+        [FINDINGS],
+        form(
+            **{
+                "f-findings-0-item": "",
+                "f-findings-0-problem": "",
+                "f-findings-1-item": "程序",
+                "f-findings-1-problem": "未告知",
+                "f-findings-2-item": "",
+                "f-findings-2-problem": "",
+                "f-findings-3-item": "文书",
+                "f-findings-3-problem": "",
+            }
+        ),
+    )
     assert parsed.payload == {"findings": [{"item": "程序", "problem": "未告知"}, {"item": "文书"}]}
     assert parsed.rows == {"findings": [1, 3]}
     errors, general = errors_by_input(
-        [{"field": "findings.1.problem", "message": "存在的问题 缺少"}, {"field": "", "message": "整体"}], parsed
+        [{"field": "findings.1.problem", "message": "存在的问题 缺少"}, {"field": "", "message": "整体"}],
+        parsed,
     )
     assert errors == {"f-findings-3-problem": "存在的问题 缺少"}
     assert general == ["整体"]
 
 
 def test_a_checklist_takes_the_ticked_items_and_the_written_ones() -> None:
-    parsed = parse([FINDINGS], form(**{
-        "f-findings-0-item": "执法主体是否合法",
-        "f-findings-1-item": "程序是否合法", "f-findings-1-ticked": "on", "f-findings-1-problem": "未告知听证权利",
-        "f-findings-2-item": "执法文书是否完备规范", "f-findings-2-problem": "缺送达回证",
-        "f-findings-3-item": "其他：裁量", "f-findings-3-problem": "",
-    }), {"findings": CHECKLIST})
+    parsed = parse(
+        [FINDINGS],
+        form(
+            **{
+                "f-findings-0-item": "执法主体是否合法",
+                "f-findings-1-item": "程序是否合法",
+                "f-findings-1-ticked": "on",
+                "f-findings-1-problem": "未告知听证权利",
+                "f-findings-2-item": "执法文书是否完备规范",
+                "f-findings-2-problem": "缺送达回证",
+                "f-findings-3-item": "其他：裁量",
+                "f-findings-3-problem": "",
+            }
+        ),
+        {"findings": CHECKLIST},
+    )
     assert parsed.payload["findings"] == [
         {"item": "程序是否合法", "problem": "未告知听证权利"},
         {"item": "执法文书是否完备规范", "problem": "缺送达回证"},
@@ -104,15 +142,23 @@ def test_the_review_return_form_gets_the_legal_review_checklist_from_the_hints()
     hints = load_hints()
     found = checklists_for("major_decision_review", "return", [FINDINGS], hints)
     items = found["findings"].items
-    assert len(items) == 8 and items[0] == "执法主体是否合法" and items[-1] == "违法行为是否涉嫌犯罪、需要移送司法机关"
+    assert (
+        len(items) == 8
+        and items[0] == "执法主体是否合法"
+        and items[-1] == "违法行为是否涉嫌犯罪、需要移送司法机关"
+    )
     assert checklists_for("major_decision_review", "decide", [FINDINGS], hints) == {}
 
 
 def test_choices_in_the_definition_win_over_the_hints() -> None:
-    with_choices = FINDINGS.model_copy(update={"fields": [
-        FieldPublic(name="item", type="str", title="审核事项", required=True, choices=["甲", "乙"]),
-        *(FINDINGS.fields or [])[1:],
-    ]})
+    with_choices = FINDINGS.model_copy(
+        update={
+            "fields": [
+                FieldPublic(name="item", type="str", title="审核事项", required=True, choices=["甲", "乙"]),
+                *(FINDINGS.fields or [])[1:],
+            ]
+        }
+    )
     found = checklists_for("major_decision_review", "return", [with_choices], load_hints())
     assert found["findings"] == Checklist("item", ("甲", "乙"))
 

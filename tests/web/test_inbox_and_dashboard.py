@@ -29,7 +29,10 @@ def test_the_worklist_puts_overdue_first_then_warning_then_by_due_date(rt: Runti
     ids = _desk(rt, people)
     work = worklist.my_tasks(rt, people.handler.id)
     assert [(t.case.id, t.urgency) for t in work.data] == [
-        (ids["overdue"], "overdue"), (ids["warning"], "warning"), (ids["normal"], "normal"), (ids["none"], "none"),
+        (ids["overdue"], "overdue"),
+        (ids["warning"], "warning"),
+        (ids["normal"], "normal"),
+        (ids["none"], "none"),
     ]
     overdue = work.data[0].deadlines
     assert [(r.deadline.timer, r.urgency) for r in overdue] == [("supplement_period", "overdue")]
@@ -87,7 +90,9 @@ def _figures(rt: Runtime, people: People) -> dict[str, int]:
     pin_clock(rt, "2026-02-27T10:00:00")
     this_week = submitted_case(rt, people, title="本周到期案")
     pin_clock(rt, "2026-03-02T10:00:00")
-    fire(rt, late.id, "return", people.reviewer.id, RETURN, late.version)  # closes the review late; supplement opens
+    fire(
+        rt, late.id, "return", people.reviewer.id, RETURN, late.version
+    )  # closes the review late; supplement opens
     on_time = submitted_case(rt, people, title="按时审核案")
     fire(rt, on_time.id, "approve", people.reviewer.id, {"opinion": "同意"}, on_time.version)
     start_case(rt, people.outsider.id, WORKFLOW, "外单位案件", "某企业")
@@ -99,12 +104,17 @@ def test_the_figures_count_open_cases_deadlines_and_on_time_rates(rt: Runtime, p
     ids = _figures(rt, people)
     sup = people.supervisor.id
     assert [(s.state, s.count) for s in reports.open_cases_by_state(rt, sup)] == [
-        ("drafting", 1), ("under_review", 1), ("returned", 1),
+        ("drafting", 1),
+        ("under_review", 1),
+        ("returned", 1),
     ]
     assert [(a.agency.name, a.count) for a in reports.open_cases_by_agency(rt, sup)] == [
-        ("郑州市市场监督管理局", 2), ("开封市市场监督管理局", 1),
+        ("郑州市市场监督管理局", 2),
+        ("开封市市场监督管理局", 1),
     ]
-    assert [(d.deadline.case_id, d.deadline.due.isoformat()) for d in reports.deadlines_due_this_week(rt, sup)] == [
+    assert [
+        (d.deadline.case_id, d.deadline.due.isoformat()) for d in reports.deadlines_due_this_week(rt, sup)
+    ] == [
         (ids["this_week"], "2026-03-12"),
     ]
     assert [(d.deadline.case_id, d.deadline.timer) for d in reports.overdue_deadlines(rt, sup)] == [
@@ -113,9 +123,10 @@ def test_the_figures_count_open_cases_deadlines_and_on_time_rates(rt: Runtime, p
     series = {s.timer: s for s in reports.on_time_by_month(rt, sup, months=3)}
     review = series["review_period"]
     assert [m.month for m in review.months] == ["2026-01", "2026-02", "2026-03"]
-    assert (review.months[-1].met, review.months[-1].late, review.months[-1].rate) == (1, 1, 0.5)
+    march = review.months[-1]
+    assert (march.met, march.late, march.missing, march.rate) == (1, 1, 0, 0.5)
     supplement = series["supplement_period"].months[-1]
-    assert (supplement.met, supplement.late) == (0, 1)  # overdue and still running counts as late
+    assert (supplement.met, supplement.late, supplement.missing, supplement.rate) == (0, 0, 1, 0.0)
     # the handler sees their own agency only
     assert [(a.agency.name, a.count) for a in reports.open_cases_by_agency(rt, people.handler.id)] == [
         ("郑州市市场监督管理局", 2),
@@ -131,10 +142,10 @@ def test_the_dashboard_draws_the_figures_as_svg_charts(
     assert html.count('<svg class="chart"') == 4  # by state, by agency, two timers
     assert "统计范围：全部机关" in html
     assert re.search(r"<title[^>]*>[^<]*法制审核期限：按月按时办结率</title>", html)
-    assert "2026-03：按时 1，逾期 1，按时率 50%" in html
-    section = html[html.index('data-testid="due-this-week"'):html.index('data-testid="overdue"')]
+    assert "2026-03：按时 1，逾期办结 1，逾期未办结 0，按时率 50%" in html
+    section = html[html.index('data-testid="due-this-week"') : html.index('data-testid="overdue"')]
     assert f'href="/cases/{ids["this_week"]}"' in section
-    section = html[html.index('data-testid="overdue"'):html.index('data-testid="on-time"')]
+    section = html[html.index('data-testid="overdue"') : html.index('data-testid="on-time"')]
     assert f'href="/cases/{ids["late"]}"' in section and "补充材料期限" in section
 
 

@@ -19,7 +19,9 @@ from tests.conftest import People, make_runtime
 from tests.web.conftest import PASSWORD, Visitor, csrf_of, submitted_case, text_of
 
 
-def test_the_right_password_opens_the_inbox_in_chinese(visitor: Callable[..., Visitor], people: People) -> None:
+def test_the_right_password_opens_the_inbox_in_chinese(
+    visitor: Callable[..., Visitor], people: People
+) -> None:
     v = visitor(people.handler)
     page = v.get("/inbox")
     assert page.status_code == 200
@@ -70,7 +72,12 @@ def test_a_page_asks_for_a_log_in_and_comes_back_after_it(
     login_page = v.get(r.headers["location"]).text
     r = v.client.post(
         "/login",
-        data={"username": "wang", "password": PASSWORD, "next": f"/cases/{case.id}", "csrf_token": csrf_of(login_page)},
+        data={
+            "username": "wang",
+            "password": PASSWORD,
+            "next": f"/cases/{case.id}",
+            "csrf_token": csrf_of(login_page),
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == f"/cases/{case.id}"
@@ -84,7 +91,8 @@ def test_log_in_never_sends_the_browser_off_site(
     v = visitor()
     token = csrf_of(v.get("/login").text)
     r = v.client.post(
-        "/login", data={"username": "zhang", "password": PASSWORD, "next": target, "csrf_token": token},
+        "/login",
+        data={"username": "zhang", "password": PASSWORD, "next": target, "csrf_token": token},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/inbox"
@@ -110,7 +118,9 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(
     assert queries.get_case(rt, people.reviewer.id, case.id).state == "under_review"
 
 
-def test_the_csrf_token_of_another_session_is_refused(visitor: Callable[..., Visitor], people: People, rt: Runtime) -> None:
+def test_the_csrf_token_of_another_session_is_refused(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
     case = submitted_case(rt, people)
     mine, theirs = visitor(people.reviewer), visitor(people.legal_head)
     other_token = csrf_of(theirs.get("/inbox").text)
@@ -167,8 +177,24 @@ def test_every_page_sends_a_content_security_policy(visitor: Callable[..., Visit
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
-def test_unknown_page_paths_and_bad_ids_are_chinese_pages(visitor: Callable[..., Visitor], people: People) -> None:
+def test_unknown_page_paths_and_bad_ids_are_chinese_pages(
+    visitor: Callable[..., Visitor], people: People
+) -> None:
     v = visitor(people.handler)
     r = v.get("/cases/not-a-number")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
     assert "页面不存在" in text_of(r.text)
+
+
+def test_an_unknown_address_is_a_chinese_page_for_browsers_and_json_for_the_api(
+    visitor: Callable[..., Visitor], people: People
+) -> None:
+    v = visitor()
+    page = v.get("/no-such-page", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert (
+        page.status_code == 404 and "text/html" in page.headers["content-type"] and "页面不存在" in page.text
+    )
+    api = v.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+    wrong = v.get("/logout", headers={"Accept": "text/html"})
+    assert wrong.status_code == 405 and "不支持该请求方法" in wrong.text

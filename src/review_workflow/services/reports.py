@@ -44,8 +44,9 @@ class DeadlineItem(BaseModel):
 class MonthFigure(BaseModel):
     month: str  # YYYY-MM, in the agency time zone
     met: int  # closed on time
-    late: int  # closed late, or past due and still open
-    rate: float | None  # met / (met + late); None when nothing fell in the month
+    late: int  # closed, but after the due date
+    missing: int  # past due and still open
+    rate: float | None  # met / (met + late + missing); None when nothing fell in the month
 
 
 class OnTimeSeries(BaseModel):
@@ -56,6 +57,7 @@ class OnTimeSeries(BaseModel):
     months: list[MonthFigure]
     met: int
     late: int
+    missing: int
     rate: float | None
 
 
@@ -186,8 +188,8 @@ def _month_starts(today: date, months: int) -> list[date]:
 def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTimeSeries]:
     """On-time rate per workflow and timer, per month of the last `months`.
 
-    A deadline counts in the month it was closed (met, or missed when closed late); a deadline past due
-    and still running counts as late in the month it fell due. Cancelled ones do not count.
+    A deadline counts in the month it was closed (on time, or late); one past due and still running
+    counts as missing in the month it fell due. Cancelled ones do not count.
     """
     today = rt.clock.today()
     starts = _month_starts(today, max(1, months))
@@ -206,21 +208,23 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
             .where(or_(closed, running_late))
         )
         rows = session.execute(_where(query, user, Deadline.agency_id)).all()
-    tally: dict[tuple[str, str], dict[str, list[int]]] = {}
     keys = [f"{m:%Y-%m}" for m in starts]
+    tally: dict[
+        tuple[str, str], dict[str, list[int]]
+    ] = {}  # (workflow, timer) → month → [met, late, missing]
     for workflow, timer, status, closed_at, due in rows:
         month = f"{rt.clock.local(closed_at):%Y-%m}" if closed_at is not None else f"{due:%Y-%m}"
         if month not in keys:
             continue
-        per_month = tally.setdefault((workflow, timer), {k: [0, 0] for k in keys})
-        per_month[month][0 if closed_at is not None and status == "met" else 1] += 1
+        per_month = tally.setdefault((workflow, timer), {k: [0, 0, 0] for k in keys})
+        per_month[month][(0 if status == "met" else 1) if closed_at is not None else 2] += 1
     series = []
     for name, wf in rt.workflows.items():
         d = wf.definition
         timers = [*d.timers, *sorted(t for w, t in tally if w == name and t not in d.timers)]
         for timer in timers:
-            per_month = tally.get((name, timer), {k: [0, 0] for k in keys})
-            met, late = sum(v[0] for v in per_month.values()), sum(v[1] for v in per_month.values())
+            per_month = tally.get((name, timer), {k: [0, 0, 0] for k in keys})
+            met, late, missing = (sum(v[i] for v in per_month.values()) for i in range(3))
             series.append(
                 OnTimeSeries(
                     workflow=name,
@@ -228,16 +232,18 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
                     timer=timer,
                     timer_title=d.timers[timer].title if timer in d.timers else timer,
                     months=[
-                        MonthFigure(month=k, met=v[0], late=v[1], rate=_rate(v[0], v[1]))
+                        MonthFigure(month=k, met=v[0], late=v[1], missing=v[2], rate=_rate(*v))
                         for k, v in per_month.items()
                     ],
                     met=met,
                     late=late,
-                    rate=_rate(met, late),
+                    missing=missing,
+                    rate=_rate(met, late, missing),
                 )
             )
     return series
 
 
-def _rate(met: int, late: int) -> float | None:
-    return met / (met + late) if met + late else None
+def _rate(met: int, late: int, missing: int) -> float | None:
+    total = met + late + missing
+    return met / total if total else None

@@ -5,14 +5,18 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import inspect
+
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
 
 from ..config import DEV_SECRET_KEY
 from ..errors import InvalidInput
 from ..runtime import Runtime
-from .common import STATIC_DIR, make_environment
+from .common import STATIC_DIR, error_page, make_environment
 from .forms import input_name, load_hints
 from .pages import auth, cases, dashboard, inbox
 
@@ -48,3 +52,25 @@ def install(app: FastAPI, rt: Runtime) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (auth, inbox, cases, dashboard):
         app.include_router(module.router)
+    _pages_for_browsers(app)
+
+
+HTTP_MESSAGES = {404: "页面不存在，请检查地址。", 405: "不支持该请求方法。"}
+
+
+def _pages_for_browsers(app: FastAPI) -> None:
+    """An unknown address asked for by a browser gets a Chinese page; the API keeps its JSON errors."""
+    api_handler = app.exception_handlers.get(HTTPException)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        wants_page = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(
+            "/api"
+        )
+        if api_handler is not None and not wants_page:
+            answer = api_handler(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        return error_page(request, exc.status_code, message)
+
+    app.add_exception_handler(HTTPException, http_error)

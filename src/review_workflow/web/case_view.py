@@ -19,8 +19,12 @@ from .forms import Checklist, FormState, checklists_for
 START_TITLES = {"title": "案由", "party": "当事人"}
 SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算"}
 SYSTEM_FIELDS = {
-    "deadline_id": "期限编号", "timer": "期限", "old_due": "原到期日", "new_due": "新到期日",
-    "provisional": "临时计算", "reason": "原因",
+    "deadline_id": "期限编号",
+    "timer": "期限",
+    "old_due": "原到期日",
+    "new_due": "新到期日",
+    "provisional": "临时计算",
+    "reason": "原因",
 }
 
 
@@ -85,7 +89,11 @@ def timeline(d: Definition, case: CaseDetail) -> list[TimelineEntry]:
         fallback = START_TITLES if ev.event == "start" else SYSTEM_FIELDS
         if not t and ev.event in SYSTEM_EVENTS:
             ev = ev.model_copy(update={"event_title": SYSTEM_EVENTS[ev.event]})
-        entries.append(TimelineEntry(ev, _lines(ev.payload, specs, fallback), [docs[i] for i in ev.documents if i in docs]))
+        entries.append(
+            TimelineEntry(
+                ev, _lines(ev.payload, specs, fallback), [docs[i] for i in ev.documents if i in docs]
+            )
+        )
     return entries
 
 
@@ -94,7 +102,9 @@ def deadline_views(rt: Runtime, case: CaseDetail) -> list[DeadlineView]:
     views = []
     for dl in case.deadlines:
         try:
-            views.append(DeadlineView(dl, worklist.deadline_urgency(dl, today), worklist.explain_deadline(rt, dl)))
+            views.append(
+                DeadlineView(dl, worklist.deadline_urgency(dl, today), worklist.explain_deadline(rt, dl))
+            )
         except WorkflowError as exc:
             views.append(DeadlineView(dl, worklist.deadline_urgency(dl, today), [], exc.message))
     return views

@@ -192,7 +192,14 @@ def render(
 
 
 def error_page(request: Request, status: int, message: str, user_id: int | None = None) -> HTMLResponse:
-    titles = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "未找到", 409: "操作冲突", 422: "内容有误"}
+    titles = {
+        400: "请求有误",
+        401: "需要登录",
+        403: "无权操作",
+        404: "未找到",
+        409: "操作冲突",
+        422: "内容有误",
+    }
     context = {"status": status, "title": titles.get(status, "出错了"), "message": message}
     try:
         return render(request, "error.html", context, status_code=status, user_id=user_id)
@@ -218,7 +225,9 @@ class PageRoute(APIRoute):
                 return login_redirect(exc.next_path)
             except CsrfRejected:
                 return error_page(
-                    request, 403, "表单校验失败（可能已过期或来自其他网站），操作未执行。请返回并刷新页面后重试。",
+                    request,
+                    403,
+                    "表单校验失败（可能已过期或来自其他网站），操作未执行。请返回并刷新页面后重试。",
                     _uid(request),
                 )
             except NotAuthenticated:
@@ -226,7 +235,9 @@ class PageRoute(APIRoute):
                 return login_redirect(request.url.path)
             except RequestValidationError as exc:
                 where = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-                status, text = (404, "页面不存在：地址中的编号有误") if "path" in where else (422, "请求参数有误")
+                status, text = (
+                    (404, "页面不存在：地址中的编号有误") if "path" in where else (422, "请求参数有误")
+                )
                 return error_page(request, status, text, _uid(request))
             except WorkflowError as exc:
                 status = exc.status if 400 <= exc.status < 500 else 400

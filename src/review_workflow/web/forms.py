@@ -215,7 +215,9 @@ def load_hints(path: Path = HINTS_FILE) -> dict[tuple[str, str, str], Checklist]
     for workflow, events in (data or {}).items():
         for event, fields in (events or {}).items():
             for name, spec in (fields or {}).items():
-                hints[workflow, event, name] = Checklist(str(spec["key"]), tuple(str(i) for i in spec["items"]))
+                hints[workflow, event, name] = Checklist(
+                    str(spec["key"]), tuple(str(i) for i in spec["items"])
+                )
     return hints
 
 

@@ -43,7 +43,12 @@ def case_list(
 
 # /cases/new before /cases/{case_id}, which would take "new" for an id.
 def _new_case_page(
-    request: Request, rt: RuntimeDep, user: int, workflow: str | None, state: forms.FormState, status_code: int = 200
+    request: Request,
+    rt: RuntimeDep,
+    user: int,
+    workflow: str | None,
+    state: forms.FormState,
+    status_code: int = 200,
 ) -> Response:
     startable = accounts.startable_workflows(rt, user)
     if not startable:
@@ -70,13 +75,17 @@ def start_case(request: Request, rt: RuntimeDep, user: PageUser, form: VerifiedF
     fields = field_list(dict(rt.workflow(workflow).definition.case_fields))
     parsed = forms.parse(fields, form)
     try:
-        case = cases.start_case(rt, user, workflow, form.get("title", ""), form.get("party", ""), parsed.payload)
+        case = cases.start_case(
+            rt, user, workflow, form.get("title", ""), form.get("party", ""), parsed.payload
+        )
     except InvalidPayload as exc:
         state.errors, state.general = forms.errors_by_input(exc.details, parsed)
         return _new_case_page(request, rt, user, workflow, state, 422)
     except WorkflowError as exc:
         state.general = [exc.message]
-        return _new_case_page(request, rt, user, workflow, state, exc.status if 400 <= exc.status < 500 else 400)
+        return _new_case_page(
+            request, rt, user, workflow, state, exc.status if 400 <= exc.status < 500 else 400
+        )
     flash(request, f"已发起案件“{case.title}”。")
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
@@ -102,18 +111,28 @@ def case_detail(request: Request, user: PageUser, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/events/{event}")
-def fire_event(request: Request, rt: RuntimeDep, user: PageUser, case_id: int, event: str, form: VerifiedForm) -> Response:
+def fire_event(
+    request: Request, rt: RuntimeDep, user: PageUser, case_id: int, event: str, form: VerifiedForm
+) -> Response:
     case = queries.get_case(rt, user, case_id)
     t = rt.workflow(case.workflow).definition.transition(event)
     if t is None:
         raise NotFound(f"该流程没有“{event}”这一操作")
     fields = field_list(dict(t.payload))
-    parsed = forms.parse(fields, form, forms.checklists_for(case.workflow, event, fields, request.app.state.web_hints))
+    parsed = forms.parse(
+        fields, form, forms.checklists_for(case.workflow, event, fields, request.app.state.web_hints)
+    )
     state = forms.FormState(values=form)
     version = form.get("version", "")
     if not version.isdigit():
-        return _case(request, user, case_id, status_code=400, kept=(event, state),
-                     message=("error", "表单缺少案件版本号，操作未执行。请在下面的最新页面上重新操作。"))
+        return _case(
+            request,
+            user,
+            case_id,
+            status_code=400,
+            kept=(event, state),
+            message=("error", "表单缺少案件版本号，操作未执行。请在下面的最新页面上重新操作。"),
+        )
     try:
         moved = cases.fire(rt, case_id, event, user, parsed.payload, int(version))
     except (StaleVersion, TransitionNotAllowed) as exc:
@@ -122,12 +141,24 @@ def fire_event(request: Request, rt: RuntimeDep, user: PageUser, case_id: int, e
         return _case(request, user, case_id, status_code=409, kept=(event, state), message=("warn", text))
     except InvalidPayload as exc:
         state.errors, state.general = forms.errors_by_input(exc.details, parsed)
-        return _case(request, user, case_id, status_code=422, kept=(event, state),
-                     message=("error", f"“{t.title}”未执行：请按提示修改后重新提交。"))
+        return _case(
+            request,
+            user,
+            case_id,
+            status_code=422,
+            kept=(event, state),
+            message=("error", f"“{t.title}”未执行：请按提示修改后重新提交。"),
+        )
     except (NotPermitted, WorkflowError) as exc:
         status = exc.status if 400 <= exc.status < 500 else 400
-        return _case(request, user, case_id, status_code=status, kept=(event, state),
-                     message=("error", f"“{t.title}”未执行：{exc.message}"))
+        return _case(
+            request,
+            user,
+            case_id,
+            status_code=status,
+            kept=(event, state),
+            message=("error", f"“{t.title}”未执行：{exc.message}"),
+        )
     flash(request, f"已{t.title}。案件现处于“{moved.state_title}”。")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 

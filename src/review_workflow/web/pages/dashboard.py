@@ -39,8 +39,11 @@ def dashboard(request: Request, rt: RuntimeDep, user: PageUser) -> Response:
         "due_week": reports.deadlines_due_this_week(rt, user),
         "overdue": reports.overdue_deadlines(rt, user),
         "on_time": [
-            (s, on_time_chart(s.months, f"{s.workflow_title}·{s.timer_title}：按月按时办结率")) for s in on_time
+            (s, on_time_chart(s.months, f"{s.workflow_title}·{s.timer_title}：按月按时办结率"))
+            for s in on_time
+            if s.met + s.late + s.missing
         ],
+        "on_time_idle": [s for s in on_time if not s.met + s.late + s.missing],
         "months": MONTHS,
     }
     return render(request, "dashboard.html", context, user_id=user)

@@ -21,7 +21,9 @@ def inbox(request: Request, rt: RuntimeDep, user: PageUser, unread: bool = False
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(request: Request, rt: RuntimeDep, user: PageUser, notification_id: int, form: VerifiedForm) -> Response:
+def mark_read(
+    request: Request, rt: RuntimeDep, user: PageUser, notification_id: int, form: VerifiedForm
+) -> Response:
     notifications.mark_read(rt, user, notification_id)
     flash(request, "已标记为已读。")
     return RedirectResponse(safe_next(form.get("next")), status_code=303)

@@ -1,0 +1,142 @@
+"""The service for real, in a real browser.
+
+`review-workflow init` and `demo` build a fresh SQLite file (demo data made on a pinned day), one sweep
+queues the deadline alerts ten days later, and `review-workflow serve` runs on a free local port with
+the clock pinned to that later day and the scheduler off. Playwright drives Debian's headless Chromium
+(/usr/bin/chromium; `scripts/test` installs it) — never a browser of Playwright's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from review_workflow.config import Settings
+from review_workflow.runtime import build_runtime
+from review_workflow.services import alerts
+from tests.conftest import IN_CI
+from tests.servers import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_DAY = "2026-03-02T09:30:00+08:00"  # the demo cases are submitted, returned, approved on this day
+SERVE_DAY = (
+    "2026-03-12T09:30:00+08:00"  # the server's "now": reviews in their warning lead, a supplement overdue
+)
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass
+class Server:
+    url: str
+    users: dict[str, dict[str, Any]]  # the demo tokens file: {username: {token, password, roles, agency}}
+    log: Path
+
+    def api(self, username: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.users[username]['token']}"},
+            timeout=30,
+        )
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("review-workflow")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "review_workflow.cli"]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    home = tmp_path_factory.mktemp("e2e")
+    database = f"sqlite:///{home / 'review.db'}"
+    env = {
+        **os.environ,
+        "REVIEW_WORKFLOW_DATABASE_URL": database,
+        "REVIEW_WORKFLOW_NOW": DEMO_DAY,
+        "REVIEW_WORKFLOW_SCHEDULER_ENABLED": "false",
+        "REVIEW_WORKFLOW_SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    env.pop("REVIEW_WORKFLOW_ENV", None)
+    tokens = home / "demo-tokens.json"
+    for args in (["init"], ["demo", "--tokens", str(tokens)]):
+        done = subprocess.run([*_cli(), *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    rt = build_runtime(Settings(database_url=database, now=SERVE_DAY, scheduler_enabled=False))  # type: ignore[arg-type]
+    try:
+        alerts.sweep(rt)
+    finally:
+        rt.db.dispose()
+    port = free_port()
+    log = home / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env={**env, "REVIEW_WORKFLOW_NOW": SERVE_DAY},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield Server(url=url, users=json.loads(tokens.read_text(encoding="utf-8")), log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: scripts/test installs Debian's chromium when run as root"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
