@@ -17,14 +17,17 @@ from ..runtime import Runtime
 from .accounts import demo_password
 from .admin import NewUser, create_agency, create_user
 from .cases import fire, start_case
+from .demo_penalty import load_penalty_demo
 
 CERT_FROM, CERT_UNTIL = date(2024, 1, 1), date(2029, 12, 31)
 
+# name, 代字, kind; enforcement agencies file their major penalties with the 司法局 (the last one).
 AGENCIES = [
     ("郑州市市场监督管理局", "郑市监", "enforcement"),
     ("郑州市生态环境局", "郑环", "enforcement"),
     ("郑州市司法局", "郑司", "filing_review"),
 ]
+FILING_OFFICE = 2
 
 # username, name, agency index, roles, certificate, legal qualification
 USERS: list[tuple[str, str, int, tuple[str, ...], str | None, str | None]] = [
@@ -38,6 +41,7 @@ USERS: list[tuple[str, str, int, tuple[str, ...], str | None, str | None]] = [
     ("zhouqiang", "周强", 1, ("reviewer", "legal_head"), "豫执41020002", "A20181100003"),
     ("hejun", "何军", 1, ("agency_head",), None, None),
     ("zhaolei", "赵磊", 2, ("supervisor",), None, None),
+    ("wuhua", "吴华", 2, ("filing_officer",), None, None),
 ]
 
 
@@ -46,7 +50,12 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(select(Agency)).first():
             raise InvalidInput("数据库中已有数据；如需重建演示数据，请使用 --reset")
-    agency_ids = [create_agency(rt, name, code, kind) for name, code, kind in AGENCIES]
+    office_name, office_code, office_kind = AGENCIES[FILING_OFFICE]
+    office = create_agency(rt, office_name, office_code, office_kind)
+    agency_ids = [
+        office if i == FILING_OFFICE else create_agency(rt, name, code, kind, filing_office_id=office)
+        for i, (name, code, kind) in enumerate(AGENCIES)
+    ]
     users: dict[str, int] = {}
     tokens: dict[str, dict[str, Any]] = {}
     for username, name, agency, roles, cert, qual in USERS:
@@ -73,6 +82,7 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
             "password": password,
         }
     _demo_cases(rt, users)
+    load_penalty_demo(rt, users)
     return tokens
 
 
