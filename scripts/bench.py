@@ -159,7 +159,7 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
             floor_res.details.append(f"CPU time of the benchmark process per transition, {label(kind)} (median; "
                                      "PostgreSQL's own work is not in it): " + ", ".join(
                 f"{name_} {fmt_time(timings[name_].cpu_median)}" for name_ in names) + ".")
-            counted = {c_.name: bp.statements(rt.db, c_) for c_ in contestants}
+            counted = {c_.name: bp.statements(c_) for c_ in contestants}
             floor_res.details.append(f"SQL statements per transition, {label(kind)}: " + "; ".join(
                 f"{name} {sum(v.values()):.2f} (" + ", ".join(f"{verb} {n_:.2f}" for verb, n_ in v.items()) + ")"
                 for name, v in counted.items()) + ".")
@@ -231,10 +231,7 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
             "`do_engine_steps`, `serialize_json`, UPDATE the JSON with a version check, INSERT the audit row "
             "with the same sha256 chain. Measured in the same rounds as ours and the floor."
         ))
-    out = [floor_res] if with_floor_docs or not with_spiff else []
-    if with_spiff:
-        out.append(spiff_res)
-    return out
+    return [floor_res, spiff_res] if with_spiff else [floor_res]
 
 
 # -- 4. sweep ---------------------------------------------------------------------------------------------

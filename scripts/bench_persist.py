@@ -126,9 +126,11 @@ class Spiff:
         for case_id in cases:
             for event, role, payload, _ in REVIEW_PATH:
                 self.store.step(case_id, event, role, self.cast.actor(role), payload)
+        return len(cases) * len(REVIEW_PATH)
+
+    def verify(self, cases: list[Any]) -> None:
         if not self.store.finished(cases[-1]):
             raise RuntimeError("spiff: the workflow did not complete")
-        return len(cases) * len(REVIEW_PATH)
 
 
 # -- rounds -----------------------------------------------------------------------------------------
@@ -168,10 +170,17 @@ def interleaved(
             if r >= warmup:
                 out[c.name].per_transition.append(elapsed / n)
                 out[c.name].cpu.append(cpu / n)
+            verify = getattr(c, "verify", None)
+            if verify is not None:  # untimed
+                verify(prepared[c.name])
     return out
 
 
-def statements(db: Engine, contestant: Contestant) -> dict[str, float]:
+def engine_of(contestant: Any) -> Engine:
+    return contestant.rt.db if isinstance(contestant, Ours) else contestant.store.db if isinstance(contestant, Spiff) else contestant.db
+
+
+def statements(contestant: Contestant) -> dict[str, float]:
     """SQL statements per transition on one fresh case, by verb (BEGIN included; COMMIT is not a
     statement to the driver)."""
     from sqlalchemy import event
@@ -182,6 +191,7 @@ def statements(db: Engine, contestant: Contestant) -> dict[str, float]:
         verb = statement.split(None, 1)[0].upper()
         verbs[verb] = verbs.get(verb, 0) + 1
 
+    db = engine_of(contestant)
     cases = contestant.prepare(1)
     event.listen(db, "before_cursor_execute", listen)
     try:

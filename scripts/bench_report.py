@@ -177,6 +177,7 @@ def profile(fn: Callable[[], int], title: str, entry: tuple[str, str] | None, to
     entry_time = 0.0
     by_bucket: dict[str, float] = {}
     by_function: dict[tuple[str, str], float] = {}
+    ours: dict[tuple[str, str], float] = {}  # our functions under the entry, inclusive
 
     def is_entry(frame: Any) -> bool:
         return entry is not None and frame.function == entry[0] and (frame.file_path or "").endswith(entry[1])
@@ -190,6 +191,11 @@ def profile(fn: Callable[[], int], title: str, entry: tuple[str, str] | None, to
             for child in frame.children:
                 name = f"{entry[0] if entry else ''} itself" if child.is_synthetic else f"{child.function} ({_short(child.file_path)})"
                 steps[name] = steps.get(name, 0.0) + child.time
+        path = frame.file_path or ""
+        if "review_workflow/" in path and not is_entry(frame) and any(is_entry(a) for a in ancestors):
+            key = (frame.function, _short(path))
+            if not any((a.function, _short(a.file_path)) == key for a in ancestors):
+                ours[key] = ours.get(key, 0.0) + frame.time
         self_time = frame.time - sum(c.time for c in frame.children if not c.is_synthetic)
         if self_time > 0:
             path = frame.file_path or ""
@@ -205,6 +211,11 @@ def profile(fn: Callable[[], int], title: str, entry: tuple[str, str] | None, to
         out += ["", f"Steps of `{entry[0]}` (inclusive time, % of `{entry[0]}`):", ""]
         rows = sorted(steps.items(), key=lambda kv: -kv[1])[:top]
         out.append(markdown_table(("step", "%"), [(f"`{k}`", f"{v / entry_time * 100:.1f}") for k, v in rows]))
+    if ours and entry is not None:
+        out += ["", f"Our functions under `{entry[0]}`, at any depth (inclusive time, % of `{entry[0]}`; nested "
+                "ones are counted inside their callers too):", ""]
+        rows_ = sorted(ours.items(), key=lambda kv: -kv[1])[:top + 6]
+        out.append(markdown_table(("function", "%"), [(f"`{f}` ({p})", f"{v / entry_time * 100:.1f}") for (f, p), v in rows_]))
     out += ["", "Self time by library (% of all samples):", ""]
     rows2 = sorted(by_bucket.items(), key=lambda kv: -kv[1])
     out.append(markdown_table(("where", "%"), [(k, f"{v / total * 100:.1f}") for k, v in rows2]))
