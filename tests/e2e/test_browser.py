@@ -108,9 +108,8 @@ def test_the_review_path_from_draft_to_the_downloaded_opinion(
     other = visit("liuyang")
     expect(other.page.locator("li.task").first).to_have_class("task overdue")
     expect(other.page.locator(".due.overdue").first).to_contain_text("已逾期")
-    expect(other.page.locator("[data-testid=notifications] .note.unread").first).to_contain_text(
-        "【逾期警告】"
-    )
+    alerts = other.page.locator("[data-testid=notifications] .note.unread", has_text="【逾期警告】")
+    expect(alerts.filter(has_text="补充材料期限").first).to_be_visible()
     other.shot(artifacts, "inbox-1280.png")
 
     handler = visit("zhangwei")
