@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,10 +11,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..errors import WorkflowError
+from ..schemas import ErrorPublic
 
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {404: ("not_found", "请求的资源不存在"), 405: ("method_not_allowed", "不支持该请求方法")}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route may answer, all shaped {code, message}."""
+    return {status: {"model": ErrorPublic} for status in statuses}
 
 
 def _body(code: str, message: str, details: object = None) -> dict[str, object]:

@@ -28,7 +28,7 @@ def record(
     seq = (
         session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.instance_id == instance.id)) or 0
     ) + 1
-    fields = dict(
+    fields: dict[str, Any] = dict(
         instance_id=instance.id,
         seq=seq,
         actor_id=actor_id,

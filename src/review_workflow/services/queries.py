@@ -74,7 +74,7 @@ def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> lis
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 
-def _visible_cases(user: User) -> Select[tuple[Instance]]:
+def _visible_cases(user: User) -> Select[Any]:
     query = select(Instance)
     if sees_all(user):
         return query

@@ -5,12 +5,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ...schemas import DeadlinesPublic, ErrorPublic, NotificationPublic, NotificationsPublic
+from ...schemas import DeadlinesPublic, NotificationPublic, NotificationsPublic
 from ...services import notifications, queries
 from ..deps import CurrentUser, RuntimeDep
+from ..errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["deadlines"])
-ERRORS = {code: {"model": ErrorPublic} for code in (401, 403, 404, 422)}
+ERRORS = error_responses(401, 403, 404, 422)
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)]
 

@@ -10,16 +10,16 @@ from ...schemas import (
     ArrangementUpload,
     CalendarYearPublic,
     DuePublic,
-    ErrorPublic,
     ExplainedDayPublic,
     ExplanationPublic,
     LoadResultPublic,
 )
 from ...services import calendar_admin
 from ..deps import CurrentUser, RuntimeDep
+from ..errors import error_responses
 
 router = APIRouter(prefix="/api/calendar", tags=["calendar"])
-ERRORS = {code: {"model": ErrorPublic} for code in (401, 403, 422)}
+ERRORS = error_responses(401, 403, 422)
 WEEKDAYS = "一二三四五六日"
 
 Start = Annotated[date, Query(description="起算日（当日不计入），YYYY-MM-DD")]

@@ -5,15 +5,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 
-from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, ErrorPublic, TasksPublic
+from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, TasksPublic
 from ...services import cases, queries
 from ..deps import CurrentUser, ExpectedVersion, RuntimeDep
+from ..errors import error_responses
 
 router = APIRouter(prefix="/api")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 422, 428)
-}
+ERRORS = error_responses(401, 403, 404, 409, 422, 428)
 
 
 @router.post("/cases", status_code=201, summary="发起案件", responses=ERRORS)

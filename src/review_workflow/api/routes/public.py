@@ -4,9 +4,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ...schemas import ErrorPublic, PublicDisclosures
+from ...schemas import PublicDisclosures
 from ...services import disclosures
 from ..deps import RuntimeDep
+from ..errors import error_responses
 
 router = APIRouter(prefix="/api/public", tags=["public"])
 
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/api/public", tags=["public"])
 @router.get(
     "/disclosures",
     summary="行政执法公示（无需登录）：公示中的决定，或已撤回的公示及其理由",
-    responses={422: {"model": ErrorPublic}},
+    responses=error_responses(422),
 )
 def list_disclosures(
     rt: RuntimeDep,
