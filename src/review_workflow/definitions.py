@@ -27,6 +27,7 @@ class FieldSpec(_Strict):
     title: str = ""
     required: bool = True
     choices: tuple[str, ...] | None = None
+    labels: dict[str, str] = Field(default_factory=dict)  # how a choice reads to a person, e.g. organization: 单位
     # For `list[object]`: the fields of each item (e.g. findings: item, problem).
     fields: dict[str, FieldSpec] | None = None
     min_items: int = 0
@@ -40,6 +41,8 @@ class FieldSpec(_Strict):
             raise ValueError("只有 list[object] 类型可以声明 fields")
         if self.choices is not None and self.type not in ("str", "list[str]"):
             raise ValueError("choices 只能用于 str 或 list[str] 类型")
+        if set(self.labels) - set(self.choices or ()):
+            raise ValueError("labels 只能为 choices 中的取值命名")
         if self.minimum is not None and self.type not in ("int", "number"):
             raise ValueError("minimum 只能用于 int 或 number 类型")
         return self

@@ -33,6 +33,7 @@ class FieldPublic(BaseModel):
     title: str
     required: bool
     choices: list[str] | None = None
+    labels: dict[str, str] = {}  # display names of choices
     fields: list[FieldPublic] | None = None
 
 

@@ -380,7 +380,7 @@ def test_a_review_that_ends_against_the_decision_sends_the_case_back_to_investig
     review = move(client, people.handler, review, "submit", SUBMISSION)
     returned = {
         "opinion": "证据不足。",
-        "findings": [{"item": "证据", "problem": "缺监测报告"}],
+        "findings": [{"item": "事实是否清楚、证据是否合法充分", "problem": "缺监测报告"}],
         "needs_supplement": False,
     }
     review = move(client, people.reviewer, review, "return", returned)

@@ -30,6 +30,7 @@ def field_public(name: str, spec: FieldSpec) -> FieldPublic:
         title=spec.title or name,
         required=spec.required,
         choices=list(spec.choices) if spec.choices else None,
+        labels=dict(spec.labels),
         fields=[field_public(k, v) for k, v in spec.fields.items()] if spec.fields else None,
     )
 
