@@ -45,8 +45,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import Any, Literal, NoReturn
+from functools import lru_cache, partial
+from typing import Any, Literal, NamedTuple, NoReturn
 
 import yaml
 
@@ -98,20 +98,16 @@ class Rule:
 _Date = date  # fields below are called `date`, which would shadow the type inside the class body
 
 
-@dataclass(frozen=True)
-class DueDate:
+class DueDate(NamedTuple):
+    """A period's last day. A named tuple: built in C, which matters because due() is the hot path."""
+
     date: _Date
     provisional: bool
     rule: str
     start: _Date
 
 
-def _new_due(end: date, provisional: bool, rule: str, start: date) -> DueDate:
-    """A DueDate without the generated frozen __init__ (four object.__setattr__ calls, half the
-    cost of due()); equal, hashable and frozen all the same. due() is the hot path."""
-    obj = object.__new__(DueDate)
-    obj.__dict__.update(date=end, provisional=provisional, rule=rule, start=start)
-    return obj
+_new_due = partial(tuple.__new__, DueDate)  # C calls only: no keyword handling of DueDate(...)
 
 
 @dataclass(frozen=True)
@@ -590,7 +586,7 @@ class WorkCalendar:
         if lo <= s and x <= hi:  # the usual case: inside one gapless covered span
             k = counts[x - lo] + step
             if k <= len(ords):
-                return _new_due(date.fromordinal(ords[k - 1]), False, canonical, start)
+                return _new_due((date.fromordinal(ords[k - 1]), False, canonical, start))
         end = _from_ordinal(self._nth(self._count(x) + step))
         return DueDate(end, self._settle(start, end, provisional), canonical, start)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -162,7 +161,7 @@ def test_a_due_date_is_frozen_hashable_and_equal_to_one_built_by_hand(cal: WorkC
     result = cal.due(D(2026, 2, 6), "7wd")
     by_hand = DueDate(D(2026, 2, 24), False, "7wd", D(2026, 2, 6))
     assert result == by_hand and hash(result) == hash(by_hand) and repr(result) == repr(by_hand)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         result.date = D(2026, 3, 1)  # type: ignore[misc]
 
 
