@@ -273,7 +273,7 @@ def section_sweep(ctx: Ctx) -> Result:
             if last.sweep:
                 res.rows.append(Row("sweep", f"{label(kind)}, whole sweep of 1,000 due at {last.open_rows:,}",
                                     f"{bs.median_ms(last.sweep):,.0f} ms", "", f"{bs.median_ms(last.sweep) / bs.DUE:.2f} ms per due row"))
-            if ctx.profile and kind == "postgresql":
+            if ctx.profile and kind == "postgresql" and ctx.p is FULL:  # not a target; quick mode skips it
                 res.profiles.append(bs.profile_sweep(rt, profile, last))
             rt.db.dispose()
     res.details.insert(0, (
