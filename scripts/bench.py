@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -194,18 +195,18 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
                 prof_ours = bp.Ours("ours", rt, c)
                 cases = prof_ours.prepare(ops)
                 floor_res.profiles.append(profile(
-                    lambda o=prof_ours, cs=cases: o.run(cs), f"services.cases.fire, {label(kind)}, documents off "
+                    partial(prof_ours.run, cases), f"services.cases.fire, {label(kind)}, documents off "
                     f"({ratio:.2f}× the floor; target ≤ {target}×)", ("fire", "services/cases.py")))
                 prof_floor = bp.Floor(rt.db, c)
                 floor_cases = prof_floor.prepare(ops)
                 floor_res.profiles.append(profile(
-                    lambda o=prof_floor, cs=floor_cases: o.run(cs), f"The floor, {label(kind)} (for comparison)",
+                    partial(prof_floor.run, floor_cases), f"The floor, {label(kind)} (for comparison)",
                     ("transition", "bench_persist.py")))
             if ctx.profile and with_spiff and t["spiff"] / t["ours"] < (4.0 if kind == "sqlite" else 1.7):
                 prof_spiff = bp.Spiff(rt.db, c)
                 spiff_cases = prof_spiff.prepare(max(5, ctx.p.profile_ops // 2))
                 spiff_res.profiles.append(profile(
-                    lambda o=prof_spiff, cs=spiff_cases: o.run(cs), f"SpiffWorkflow step, {label(kind)} (for comparison)",
+                    partial(prof_spiff.run, spiff_cases), f"SpiffWorkflow step, {label(kind)} (for comparison)",
                     ("step", "bench_spiff.py")))
             rt.db.dispose()
             rt_docs.db.dispose()

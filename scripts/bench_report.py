@@ -10,7 +10,7 @@ import os
 import platform
 import subprocess
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -112,7 +112,7 @@ def text_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(head: tuple[str, ...] | list[str], rows: list[tuple[str, ...]] | list[list[str]]) -> str:
+def markdown_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)

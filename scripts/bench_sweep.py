@@ -262,7 +262,9 @@ def reset(rt: Runtime, ids: list[int]) -> None:
 def run(rt: Runtime, c: Cast, sizes: list[int], claim_reps: int, sweep_reps: int, sweep_all_sizes: bool = True) -> tuple[list[Size], list[float]]:
     """Returns the measurements per size and the load time of each step."""
     cases = base(rt, c)
-    out, loads, loaded, due = [], [], 0, []
+    out: list[Size] = []
+    loads: list[float] = []
+    loaded, due = 0, list[int]()
     for n in sizes:
         t0 = time.perf_counter()
         bulk_load(rt, rows(loaded + 1, n - loaded, c.handler_id, c.agency_id, cases))
