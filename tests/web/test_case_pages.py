@@ -59,6 +59,8 @@ def test_the_return_form_lists_the_legal_review_checklist(
         and 'name="f-findings-0-ticked"' in form
         and 'name="f-findings-7-ticked"' in form
     )
+    # only the workflow's eight items: no free row the service would refuse
+    assert 'name="f-findings-8-' not in form and "其他问题" not in form
 
 
 def test_ticked_checklist_items_become_the_findings_of_the_return(
@@ -311,9 +313,8 @@ def test_parent_and_children_are_shown_when_the_case_has_them(
     monkeypatch.setattr(case_view.queries, "get_case", get_case)
     page = visitor(people.handler).get(f"/cases/{child.id}").text
     related = page[page.index("关联案件") : page.index("办理记录")]
-    assert (
-        f'href="/cases/{parent.id}">主案件<' in related and f'href="/cases/{child.id}">子流程案件<' in related
-    )
+    assert f'href="/cases/{parent.id}">重大执法决定法制审核<' in related and "主案件" in related
+    assert f'href="/cases/{child.id}">重大执法决定法制审核<' in related
     assert "法制审核中" in related and "2026-03-16" in related
     assert "关联案件" not in visitor(people.handler).get(f"/cases/{parent.id}").text
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from review_workflow.schemas import FieldPublic
+from review_workflow.services.views import event_public
 from review_workflow.web.forms import (
     Checklist,
     FormState,
     MultiForm,
     checklists_for,
+    choice_title,
     errors_by_input,
-    load_hints,
     parse,
 )
+from tests.conftest import make_runtime
 
 FINDINGS = FieldPublic(
     name="findings",
@@ -25,6 +29,16 @@ FINDINGS = FieldPublic(
     ],
 )
 CHECKLIST = Checklist("item", ("执法主体是否合法", "程序是否合法", "执法文书是否完备规范"))
+REVIEW_ITEMS = (
+    "执法主体是否合法",
+    "执法人员是否具备执法资格",
+    "程序是否合法",
+    "事实是否清楚、证据是否合法充分",
+    "适用法律是否准确、裁量基准运用是否适当",
+    "是否超越法定权限",
+    "执法文书是否完备规范",
+    "违法行为是否涉嫌犯罪、需要移送司法机关",
+)
 
 
 def form(**values: str | list[str]) -> MultiForm:
@@ -106,7 +120,7 @@ def test_rows_of_objects_skip_blank_rows_and_remember_where_each_item_came_from(
     assert general == ["整体"]
 
 
-def test_a_checklist_takes_the_ticked_items_and_the_written_ones() -> None:
+def test_a_checklist_takes_the_ticked_items_and_the_written_ones_and_nothing_else() -> None:
     parsed = parse(
         [FINDINGS],
         form(
@@ -117,8 +131,10 @@ def test_a_checklist_takes_the_ticked_items_and_the_written_ones() -> None:
                 "f-findings-1-problem": "未告知听证权利",
                 "f-findings-2-item": "执法文书是否完备规范",
                 "f-findings-2-problem": "缺送达回证",
+                # no such row on the form: a forged or stale "其他" row is not sent
                 "f-findings-3-item": "其他：裁量",
-                "f-findings-3-problem": "",
+                "f-findings-3-ticked": "on",
+                "f-findings-3-problem": "裁量过重",
             }
         ),
         {"findings": CHECKLIST},
@@ -126,9 +142,8 @@ def test_a_checklist_takes_the_ticked_items_and_the_written_ones() -> None:
     assert parsed.payload["findings"] == [
         {"item": "程序是否合法", "problem": "未告知听证权利"},
         {"item": "执法文书是否完备规范", "problem": "缺送达回证"},
-        {"item": "其他：裁量"},  # the free row: a typed item counts
     ]
-    assert parsed.rows["findings"] == [1, 2, 3]
+    assert parsed.rows["findings"] == [1, 2]
 
 
 def test_an_untouched_checklist_sends_an_empty_list_for_a_required_field() -> None:
@@ -138,34 +153,50 @@ def test_an_untouched_checklist_sends_an_empty_list_for_a_required_field() -> No
     assert errors == {"f-findings": "条目数量不足"}
 
 
-def test_the_review_return_form_gets_the_legal_review_checklist_from_the_hints() -> None:
-    hints = load_hints()
-    found = checklists_for("major_decision_review", "return", [FINDINGS], hints)
-    items = found["findings"].items
-    assert (
-        len(items) == 8
-        and items[0] == "执法主体是否合法"
-        and items[-1] == "违法行为是否涉嫌犯罪、需要移送司法机关"
-    )
-    assert checklists_for("major_decision_review", "decide", [FINDINGS], hints) == {}
+def test_the_review_return_form_takes_its_checklist_from_the_workflow_choices(tmp_path: Path) -> None:
+    rt = make_runtime(f"sqlite:///{tmp_path / 'forms.db'}")
+    try:
+        d = rt.workflow("major_decision_review").definition
+        ret, approve = (event_public(t) for t in (d.transition("return"), d.transition("approve")))
+        assert ret is not None and approve is not None
+    finally:
+        rt.db.dispose()
+    found = checklists_for(ret.payload)
+    assert found["findings"].key == "item" and found["findings"].items == REVIEW_ITEMS
+    assert checklists_for(approve.payload) == {}
 
 
-def test_choices_in_the_definition_win_over_the_hints() -> None:
-    with_choices = FINDINGS.model_copy(
+def test_a_list_of_objects_without_choices_is_no_checklist() -> None:
+    assert checklists_for([FINDINGS]) == {}
+
+
+def test_checklist_items_and_choices_read_by_their_labels() -> None:
+    with_labels = FINDINGS.model_copy(
         update={
             "fields": [
-                FieldPublic(name="item", type="str", title="审核事项", required=True, choices=["甲", "乙"]),
+                FieldPublic(
+                    name="item",
+                    type="str",
+                    title="审核事项",
+                    required=True,
+                    choices=["subject", "procedure"],
+                    labels={"subject": "执法主体是否合法"},
+                ),
                 *(FINDINGS.fields or [])[1:],
             ]
         }
     )
-    found = checklists_for("major_decision_review", "return", [with_choices], load_hints())
-    assert found["findings"] == Checklist("item", ("甲", "乙"))
-
-
-def test_a_hint_naming_no_such_sub_field_is_ignored() -> None:
-    hints = {("wf", "ev", "findings"): Checklist("nope", ("x",))}
-    assert checklists_for("wf", "ev", [FINDINGS], hints) == {}
+    found = checklists_for([with_labels])["findings"]
+    assert found.rows() == [(0, "subject", "执法主体是否合法"), (1, "procedure", "procedure")]
+    party = FieldPublic(
+        name="party_type",
+        type="str",
+        title="当事人类型",
+        required=True,
+        choices=["individual", "organization"],
+        labels={"individual": "个人", "organization": "单位"},
+    )
+    assert [choice_title(party, c) for c in party.choices or []] == ["个人", "单位"]
 
 
 def test_form_state_offers_the_sent_rows_and_one_blank() -> None:

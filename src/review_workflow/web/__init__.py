@@ -17,7 +17,7 @@ from ..config import DEV_SECRET_KEY
 from ..errors import InvalidInput
 from ..runtime import Runtime
 from .common import STATIC_DIR, error_page, make_environment
-from .forms import input_name, load_hints
+from .forms import choice_title, input_name
 from .pages import auth, cases, dashboard, inbox
 
 SESSION_COOKIE = "rw_session"
@@ -38,9 +38,8 @@ def refuse_insecure(rt: Runtime) -> None:
 def install(app: FastAPI, rt: Runtime) -> None:
     refuse_insecure(rt)
     env = make_environment(rt)
-    env.globals["input_name"] = input_name
+    env.globals.update(input_name=input_name, choice_title=choice_title)
     app.state.web_env = env
-    app.state.web_hints = load_hints()
     app.add_middleware(
         SessionMiddleware,
         secret_key=rt.settings.secret_key,

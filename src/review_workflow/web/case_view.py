@@ -4,6 +4,7 @@ the user may fire now."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,18 @@ class DeadlineView:
     problem: str = ""
 
 
-def _lines(payload: dict[str, Any], specs: dict[str, FieldSpec], fallback: dict[str, str]) -> list[Line]:
+def shown(spec: FieldSpec | None, value: Any) -> str:
+    """One scalar value as a person reads it: a choice by its label (individual → 个人), a whole number
+    (a `number`, e.g. yuan) with thousands separators and without ".0", yes/no in Chinese."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    text = "" if value is None else str(value)
+    return spec.labels.get(text, text) if spec is not None else text
+
+
+def _lines(payload: dict[str, Any], specs: Mapping[str, FieldSpec], fallback: dict[str, str]) -> list[Line]:
     lines = []
     for key, value in payload.items():
         spec = specs.get(key)
@@ -72,12 +84,21 @@ def _lines(payload: dict[str, Any], specs: dict[str, FieldSpec], fallback: dict[
             subs = spec.fields if spec and spec.fields else {}
             keys = list(subs) + sorted({k for v in value for k in v} - set(subs))
             columns = [(k, (subs[k].title if k in subs and subs[k].title else k)) for k in keys]
-            lines.append(Line(label, "table", value, columns))
+            rows = [
+                {k: shown(subs.get(k), v) for k, v in item.items() if v not in (None, "")} for item in value
+            ]
+            lines.append(Line(label, "table", rows, columns))
         elif isinstance(value, list):
-            lines.append(Line(label, "list", [str(v) for v in value]))
+            lines.append(Line(label, "list", [shown(spec, v) for v in value]))
         elif value is not None and value != "":
-            lines.append(Line(label, "text", str(value)))
+            lines.append(Line(label, "text", shown(spec, value)))
     return lines
+
+
+def case_fields(d: Definition, case: CaseDetail) -> list[Line]:
+    """The case's own fields (`case_fields` of its workflow) as they stand now, in the declared order."""
+    present = {k: case.data[k] for k in d.case_fields if k in case.data}
+    return _lines(present, d.case_fields, {})
 
 
 def timeline(d: Definition, case: CaseDetail) -> list[TimelineEntry]:
@@ -118,6 +139,7 @@ class CasePage:
     timeline: list[TimelineEntry]
     deadlines: list[DeadlineView]
     forms: list[EventForm]
+    fields: list[Line]
 
     @property
     def steps(self) -> list[tuple[str, str, bool, bool]]:
@@ -129,7 +151,6 @@ def case_page(
     rt: Runtime,
     user_id: int,
     case_id: int,
-    hints: dict[tuple[str, str, str], Checklist],
     kept: tuple[str, FormState] | None = None,
 ) -> CasePage:
     """The page as it is now. `kept` = (event, form state) redisplays what the user sent for that event
@@ -138,7 +159,7 @@ def case_page(
     d = rt.workflow(case.workflow).definition
     forms = []
     for ev in case.available_events:
-        form = EventForm(ev, checklists_for(case.workflow, ev.event, ev.payload, hints))
+        form = EventForm(ev, checklists_for(ev.payload))
         if kept is not None and kept[0] == ev.event:
             form.state, form.open = kept[1], True
         forms.append(form)
@@ -151,6 +172,7 @@ def case_page(
         timeline=timeline(d, case),
         deadlines=deadline_views(rt, case),
         forms=forms,
+        fields=case_fields(d, case),
     )
 
 

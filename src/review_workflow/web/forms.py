@@ -5,25 +5,22 @@ Translation only: the service validates. Input names are `f-<field>` for a field
 remembers which form row each payload item came from and error paths (`findings.1.problem`) point back
 at the right input.
 
-A `list[object]` field may be shown as a checklist: one row per known item (from the sub-field's
-`choices`, or from web/form_hints.yaml), each with a tick box; ticked rows, and rows whose other
-inputs were filled in, become items.
+A `list[object]` field whose item sub-field has `choices` (the legal-review checklist: findings.item)
+is shown as a checklist: one row per choice, each with a tick box; ticked rows, and rows whose other
+inputs were filled in, become items. There is no free row: a checklist sends only the choices, which
+is all the service accepts.
+
+Choices are shown by their `labels` (individual → 个人) and sent by their values.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..schemas import FieldPublic
-
-log = logging.getLogger(__name__)
 
 PREFIX = "f-"
 EXTRA_ROWS = 1  # blank rows offered after the filled ones
@@ -60,7 +57,14 @@ class MultiForm(Mapping[str, str]):
 @dataclass(frozen=True)
 class Checklist:
     key: str  # the sub-field that holds the item's name
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # the values sent
+    titles: tuple[str, ...] = ()  # how each reads (the choice's label); the value when not given
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        """(row, value, title) of each item."""
+        return [
+            (i, item, self.titles[i] if i < len(self.titles) else item) for i, item in enumerate(self.items)
+        ]
 
 
 @dataclass
@@ -170,7 +174,7 @@ def parse(
         name = input_name(f.name)
         if f.type == "list[object]":
             checklist = checklists.get(f.name)
-            count = len(checklist.items) + EXTRA_ROWS if checklist else FormState(form).rows(f)[-1] + 1
+            count = len(checklist.items) if checklist else FormState(form).rows(f)[-1] + 1
             items, origin = _object_rows(f, form, checklist, count)
             if items or f.required:
                 payload[f.name] = items
@@ -205,40 +209,20 @@ def errors_by_input(details: Any, parsed: Parsed) -> tuple[dict[str, str], list[
 
 # -- checklists ---------------------------------------------------------------------------------
 
-HINTS_FILE = Path(__file__).with_name("form_hints.yaml")
+
+def choice_title(f: FieldPublic, value: str) -> str:
+    """How a choice reads to a person: its label, else the value itself."""
+    return f.labels.get(value, value)
 
 
-def load_hints(path: Path = HINTS_FILE) -> dict[tuple[str, str, str], Checklist]:
-    """(workflow, event, field) → checklist, from form_hints.yaml."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-    hints: dict[tuple[str, str, str], Checklist] = {}
-    for workflow, events in (data or {}).items():
-        for event, fields in (events or {}).items():
-            for name, spec in (fields or {}).items():
-                hints[workflow, event, name] = Checklist(
-                    str(spec["key"]), tuple(str(i) for i in spec["items"])
-                )
-    return hints
-
-
-def checklists_for(
-    workflow: str, event: str, fields: list[FieldPublic], hints: Mapping[tuple[str, str, str], Checklist]
-) -> dict[str, Checklist]:
-    """Checklists of an event's list[object] fields: a sub-field's own `choices` first, then the hints.
-    A hint that names no such sub-field is ignored (and logged), never an error page."""
+def checklists_for(fields: list[FieldPublic]) -> dict[str, Checklist]:
+    """Checklists of an event's list[object] fields: those with a sub-field of `choices` (type str)."""
     found: dict[str, Checklist] = {}
     for f in fields:
         if f.type != "list[object]" or not f.fields:
             continue
-        with_choices = next((s for s in f.fields if s.choices and s.type == "str"), None)
-        if with_choices is not None:
-            found[f.name] = Checklist(with_choices.name, tuple(with_choices.choices or ()))
-            continue
-        hint = hints.get((workflow, event, f.name))
-        if hint is None:
-            continue
-        if any(s.name == hint.key for s in f.fields):
-            found[f.name] = hint
-        else:
-            log.warning("form hint %s.%s.%s names no sub-field %r", workflow, event, f.name, hint.key)
+        key = next((s for s in f.fields if s.choices and s.type == "str"), None)
+        if key is not None:
+            items = tuple(key.choices or ())
+            found[f.name] = Checklist(key.name, items, tuple(choice_title(key, c) for c in items))
     return found

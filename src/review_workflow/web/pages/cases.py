@@ -100,7 +100,7 @@ def _case(
     kept: tuple[str, forms.FormState] | None = None,
 ) -> Response:
     rt = request.app.state.runtime
-    page = case_page(rt, user, case_id, request.app.state.web_hints, kept)
+    page = case_page(rt, user, case_id, kept)
     context = {"page": page, "case": page.case, "message": message}
     return render(request, "case.html", context, status_code=status_code, user_id=user)
 
@@ -119,9 +119,7 @@ def fire_event(
     if t is None:
         raise NotFound(f"该流程没有“{event}”这一操作")
     fields = field_list(dict(t.payload))
-    parsed = forms.parse(
-        fields, form, forms.checklists_for(case.workflow, event, fields, request.app.state.web_hints)
-    )
+    parsed = forms.parse(fields, form, forms.checklists_for(fields))
     state = forms.FormState(values=form)
     version = form.get("version", "")
     if not version.isdigit():
