@@ -186,16 +186,18 @@ class Deadline(Base):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        # The sweep's two questions, answered from indexes that only hold rows still to alert.
+        # The sweep's two questions, answered in order from indexes that only hold rows still to alert.
         Index(
             "ix_deadlines_warn_pending",
             "warning",
+            "id",
             postgresql_where=text("closed_at IS NULL AND warned_at IS NULL"),
             sqlite_where=text("closed_at IS NULL AND warned_at IS NULL"),
         ),
         Index(
             "ix_deadlines_overdue_pending",
             "due",
+            "id",
             postgresql_where=text("closed_at IS NULL AND overdue_at IS NULL"),
             sqlite_where=text("closed_at IS NULL AND overdue_at IS NULL"),
         ),

@@ -1,26 +1,25 @@
-"""Deadline alerts: the sweep claims due warnings and overdue deadlines and queues notifications; the
-dispatcher delivers queued notifications with retries and backoff.
+"""Deadline alerts: the sweep claims due warnings and overdue deadlines and queues their notifications.
 
-Both are idempotent and safe to run in several processes at once: the sweep claims rows with
-`SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite serialises writers) and marks them in the same
+Idempotent and safe to run in several processes at once: rows are claimed with
+`SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite serialises writers) and marked in the same
 transaction that queues the notifications, whose key is unique. A process killed mid-sweep leaves its
-transaction uncommitted, so its rows are claimed again by the next sweep.
+transaction uncommitted, so its rows are claimed again by the next sweep. Delivery is services/delivery.py.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload
 
-from ..channels import DeliveryFailed, Message, SmtpSettings, WebhookSettings, send_email, send_webhook
 from ..db import UnitOfWork
-from ..models import Deadline, Instance, Notification, User
+from ..models import Deadline, Instance, User
 from ..runtime import Runtime
 from . import outbox
+from .delivery import DispatchResult, dispatch
 from .timers import elapse
 
 log = logging.getLogger(__name__)
@@ -30,20 +29,6 @@ class SweepResult(NamedTuple):
     warned: int
     overdue: int
     queued: int
-
-
-def _recipients(session: Session, row: Deadline, roles: list[str]) -> list[User]:
-    people: dict[int, User] = {}
-    if row.responsible is not None:
-        people[row.responsible.id] = row.responsible
-    if roles:
-        users = session.scalars(
-            select(User).where(User.agency_id == row.agency_id, User.active).order_by(User.id)
-        )
-        for u in users.unique():
-            if set(roles) & set(u.roles):
-                people.setdefault(u.id, u)
-    return list(people.values())
 
 
 def _text(kind: str, row: Deadline, case: Instance) -> tuple[str, str]:
@@ -64,161 +49,111 @@ def _text(kind: str, row: Deadline, case: Instance) -> tuple[str, str]:
     return subject, body
 
 
-def _claim(session: Session, today: object, batch: int) -> list[Deadline]:
-    due_for_warning = and_(Deadline.warned_at.is_(None), Deadline.warning <= today)
-    overdue = and_(Deadline.overdue_at.is_(None), Deadline.due < today)
-    query = (
+def _claim(session: Session, today: date, batch: int) -> list[Deadline]:
+    """Up to `batch` deadlines to alert, overdue first. Each question is answered from its own partial
+    index (an OR of the two would read the whole table); rows another process holds are skipped."""
+    open_ = Deadline.closed_at.is_(None)
+    questions = (
         select(Deadline)
-        .where(Deadline.closed_at.is_(None), or_(due_for_warning, overdue))
-        .order_by(Deadline.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True, of=Deadline)
+        .where(open_, Deadline.overdue_at.is_(None), Deadline.due < today)
+        .order_by(Deadline.due, Deadline.id),
+        select(Deadline)
+        .where(open_, Deadline.warned_at.is_(None), Deadline.warning <= today, Deadline.due >= today)
+        .order_by(Deadline.warning, Deadline.id),
     )
-    return list(session.scalars(query).unique())
+    rows: list[Deadline] = []
+    for query in questions:
+        if len(rows) < batch:
+            query = query.options(lazyload(Deadline.responsible)).limit(batch - len(rows))
+            rows += session.scalars(query.with_for_update(skip_locked=True, of=Deadline)).all()
+    return rows
+
+
+class _People:
+    """The users a batch of deadlines alerts, read in two queries instead of two per deadline."""
+
+    def __init__(self, session: Session, rows: list[Deadline]) -> None:
+        ids = {r.responsible_id for r in rows if r.responsible_id is not None}
+        agencies = {r.agency_id for r in rows if r.escalate_to}
+        found = select(User).where(User.id.in_(ids)) if ids else None
+        self.by_id = {u.id: u for u in session.scalars(found).unique()} if found is not None else {}
+        self.by_agency: dict[int, list[User]] = {}
+        if agencies:
+            query = select(User).where(User.agency_id.in_(agencies), User.active).order_by(User.id)
+            for u in session.scalars(query).unique():
+                self.by_agency.setdefault(u.agency_id, []).append(u)
+
+    def for_(self, row: Deadline, roles: list[str]) -> list[User]:
+        """The responsible officer, then everyone of the agency holding one of `roles`."""
+        people: dict[int, User] = {}
+        if row.responsible_id in self.by_id:
+            people[row.responsible_id] = self.by_id[row.responsible_id]
+        for u in self.by_agency.get(row.agency_id, []) if roles else []:
+            if set(roles) & set(u.roles):
+                people.setdefault(u.id, u)
+        return list(people.values())
+
+
+def _mark(row: Deadline, today: date, now: datetime) -> tuple[str, list[str]]:
+    """Record on the row what is being alerted; returns the kind of alert and the roles to escalate to."""
+    if row.kind == "window" and today > row.due:
+        row.overdue_at = now
+        elapse(row, now)  # the party's period ran out: nobody is late; the officer may carry on
+        return "window_elapsed", []
+    if today > row.due:
+        row.overdue_at, row.status = now, "missed"
+        row.warned_at = row.warned_at or now  # an overdue alert makes a late warning pointless
+        return "overdue", list(row.escalate_to)
+    row.warned_at = now
+    return "warning", []
+
+
+def _sweep_batch(
+    rt: Runtime, session: Session, rows: list[Deadline], today: date, now: datetime
+) -> SweepResult:
+    cases = {
+        c.id: c
+        for c in session.scalars(
+            select(Instance).where(Instance.id.in_({r.instance_id for r in rows}))
+        ).unique()
+    }
+    people = _People(session, rows)
+    drafts: list[outbox.Draft] = []
+    kinds: list[str] = []
+    for row in rows:
+        case = cases[row.instance_id]
+        kind, roles = _mark(row, today, now)
+        kinds.append(kind)
+        subject, body = _text(kind, row, case)
+        data = {
+            "case_id": case.id,
+            "deadline_id": row.id,
+            "kind": kind,
+            "due": row.due.isoformat(),
+            "timer": row.timer,
+            "provisional": row.provisional,
+        }
+        drafts += [
+            outbox.Draft(f"deadline:{row.id}:{kind}", kind, person, subject, body, data, case.id, row.id)
+            for person in people.for_(row, roles)
+        ]
+    queued = outbox.queue(rt, session, drafts, now)
+    return SweepResult(kinds.count("warning"), kinds.count("overdue"), queued)
 
 
 def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
-    """Queue every warning and overdue alert that is due now; returns the counts."""
+    """Queue every warning and overdue alert that is due now, a batch per transaction; returns the counts."""
     batch = batch or rt.settings.sweep_batch
-    warned = overdue = queued = 0
+    total = SweepResult(0, 0, 0)
     while True:
         with UnitOfWork(rt.sessions) as session:
-            now = rt.clock.now()
-            today = rt.clock.today()
+            now, today = rt.clock.now(), rt.clock.today()
             rows = _claim(session, today, batch)
             if not rows:
-                return SweepResult(warned, overdue, queued)
-            for row in rows:
-                case = session.get(Instance, row.instance_id)
-                assert case is not None
-                if row.kind == "window" and today > row.due:
-                    # The party's period ran out: nobody is late; the officer may carry on.
-                    kind, roles = "window_elapsed", []
-                    row.overdue_at = now
-                    elapse(row, now)
-                elif today > row.due:
-                    kind, roles = "overdue", list(row.escalate_to)
-                    row.overdue_at, row.status = now, "missed"
-                    row.warned_at = row.warned_at or now  # an overdue alert makes a late warning pointless
-                    overdue += 1
-                else:
-                    kind, roles = "warning", []
-                    row.warned_at = now
-                    warned += 1
-                subject, body = _text(kind, row, case)
-                for person in _recipients(session, row, roles):
-                    queued += outbox.queue(
-                        rt,
-                        session,
-                        key=f"deadline:{row.id}:{kind}",
-                        kind=kind,
-                        recipient=person,
-                        subject=subject,
-                        body=body,
-                        at=now,
-                        instance_id=case.id,
-                        deadline_id=row.id,
-                        data={
-                            "case_id": case.id,
-                            "deadline_id": row.id,
-                            "kind": kind,
-                            "due": row.due.isoformat(),
-                            "timer": row.timer,
-                            "provisional": row.provisional,
-                        },
-                    )
+                return total
+            done = _sweep_batch(rt, session, rows, today, now)
             session.commit()
-
-
-# -- delivery -----------------------------------------------------------------------------------
-
-
-class DispatchResult(NamedTuple):
-    sent: int
-    retrying: int
-    failed: int
-
-
-def _claim_outgoing(rt: Runtime, batch: int) -> list[int]:
-    """Lease pending rows to this process; the lease expires if it dies before it finishes."""
-    now = datetime.now(UTC)
-    with UnitOfWork(rt.sessions) as session:
-        query = (
-            select(Notification)
-            .where(
-                Notification.status == "pending",
-                Notification.next_attempt_at <= now,
-                or_(Notification.locked_until.is_(None), Notification.locked_until < now),
-            )
-            .order_by(Notification.id)
-            .limit(batch)
-            .with_for_update(skip_locked=True, of=Notification)
-        )
-        rows = list(session.scalars(query).unique())
-        for row in rows:
-            row.locked_until = now + timedelta(seconds=rt.settings.notify_lease_seconds)
-            row.attempts += 1
-        session.commit()
-        return [row.id for row in rows]
-
-
-def _deliver(rt: Runtime, row: Notification) -> None:
-    s = rt.settings
-    message = Message(
-        recipient_name=row.recipient.name,
-        recipient_email=row.recipient.email,
-        subject=row.subject,
-        body=row.body,
-        data={**row.data, "notification_id": row.id, "recipient_id": row.recipient_id},
-    )
-    if row.channel == "email":
-        smtp = SmtpSettings(
-            host=s.smtp_host,
-            port=s.smtp_port,
-            sender=s.smtp_sender,
-            username=s.smtp_username or None,
-            password=s.smtp_password or None,
-            starttls=s.smtp_starttls,
-        )
-        send_email(smtp, message, delivery_key=row.key)
-    elif row.channel == "webhook":
-        send_webhook(
-            WebhookSettings(url=s.webhook_url, secret=s.webhook_secret), message, row.key, datetime.now(UTC)
-        )
-    else:
-        raise DeliveryFailed(f"未知的通知渠道 {row.channel}", permanent=True)
-
-
-def dispatch(rt: Runtime, batch: int = 50) -> DispatchResult:
-    """Send what is due; a failure is retried with doubling delays, then marked failed for an admin."""
-    sent = retrying = failed = 0
-    for notification_id in _claim_outgoing(rt, batch):
-        with UnitOfWork(rt.sessions) as session:
-            row = session.get(Notification, notification_id)
-            assert row is not None
-            try:
-                _deliver(rt, row)
-            except DeliveryFailed as exc:
-                row.last_error = exc.reason
-                row.locked_until = None
-                if row.attempts >= rt.settings.notify_max_attempts:
-                    row.status = "failed"
-                    failed += 1
-                    log.warning("notification %s failed for good: %s", row.id, exc.reason)
-                else:
-                    delay = rt.settings.notify_retry_seconds * 2 ** (row.attempts - 1)
-                    row.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
-                    retrying += 1
-            else:
-                row.status, row.sent_at, row.locked_until, row.last_error = (
-                    "sent",
-                    datetime.now(UTC),
-                    None,
-                    None,
-                )
-                sent += 1
-            session.commit()
-    return DispatchResult(sent, retrying, failed)
+        total = SweepResult(*(a + b for a, b in zip(total, done, strict=True)))
 
 
 def tick(rt: Runtime) -> tuple[SweepResult, DispatchResult]:

@@ -150,15 +150,10 @@ def _tell_due_moved(
 ) -> None:
     if row.responsible is None:
         return
-    outbox.queue(
-        rt,
-        session,
+    draft = outbox.Draft(
         key=f"deadline:{row.id}:due_changed:{row.due.isoformat()}",
         kind="due_changed",
         recipient=row.responsible,
-        at=now,
-        instance_id=inst.id,
-        deadline_id=row.id,
         subject=f"【期限变更】{inst.title}：{row.title}到期日调整为{row.due:%Y-%m-%d}",
         body=f"因{reason}，{row.title}的到期日由{old_due:%Y-%m-%d}调整为{row.due:%Y-%m-%d}。",
         data={
@@ -168,4 +163,7 @@ def _tell_due_moved(
             "old_due": old_due.isoformat(),
             "due": row.due.isoformat(),
         },
+        instance_id=inst.id,
+        deadline_id=row.id,
     )
+    outbox.queue(rt, session, [draft], now)
