@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import count
 from typing import Any
 
 import httpx
@@ -19,7 +20,7 @@ from review_workflow.runtime import Runtime
 from review_workflow.schemas import CasePublic
 from review_workflow.services import accounts, queries
 from review_workflow.services.cases import fire, start_case
-from tests.conftest import SUBMISSION, People, Person
+from tests.conftest import SUBMISSION, People, Person, pin_clock
 
 PASSWORD = "Correct-Horse-9"
 WORKFLOW = "major_decision_review"
@@ -105,3 +106,66 @@ def submitted_case(rt: Runtime, people: People, **fields: Any) -> CasePublic:
 def text_of(html: str) -> str:
     """The page's text without tags (for "the page says …" checks)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+FILING = "major_penalty_filing"
+DISCLOSURE = "enforcement_disclosure"
+PERSON_ID = "410105198703150012"  # a 居民身份证号码 (valid check digit)
+PHONE = "13812345678"
+_serial = count(101)
+
+
+def filing(rt: Runtime, people: People, title: str, decided: str, fine: float = 200000.0) -> CasePublic:
+    """A major-penalty filing started on the decision day (as the decision would start it), due 15 days
+    later, addressed to the handler agency's filing office."""
+    pin_clock(rt, f"{decided}T09:00:00")
+    return start_case(
+        rt,
+        people.handler.id,
+        FILING,
+        title,
+        f"{title[:4]}有限公司",
+        {
+            "decision_no": f"郑市监罚〔2026〕{next(_serial)}号",
+            "decision_date": decided,
+            "party_type": "organization",
+            "penalty_types": ["罚款"],
+            "fine_amount": fine,
+            "penalty_content": f"罚款人民币{fine:.0f}元。",
+        },
+    )
+
+
+def move(rt: Runtime, case: CasePublic, event: str, who: Person, payload: dict[str, Any]) -> CasePublic:
+    return fire(rt, case.id, event, who.id, payload, case.version)
+
+
+FILE = {"attachments": ["行政处罚决定书复印件", "案卷材料目录"]}
+
+
+def disclosure(
+    rt: Runtime,
+    people: People,
+    party: str,
+    *,
+    individual: bool = True,
+    conclusion: str = "罚款人民币5000元。",
+) -> CasePublic:
+    """A penalty decision's disclosure, started and published today."""
+    case = start_case(
+        rt,
+        people.handler.id,
+        DISCLOSURE,
+        f"{party}违法案",
+        party,
+        {
+            "category": "行政处罚",
+            "decision_no": f"郑市监罚〔2026〕{next(_serial)}号",
+            "decision_date": rt.clock.today().isoformat(),
+            "party_type": "individual" if individual else "organization",
+            **({"party_id_no": PERSON_ID} if individual else {}),
+            "conclusion": conclusion,
+            "legal_basis": "《中华人民共和国食品安全法》第一百二十二条",
+        },
+    )
+    return move(rt, case, "publish", people.handler, {"channel": "政府网站"})

@@ -19,6 +19,8 @@ from ..models import Notification, User
 from ..runtime import Runtime
 from ..schemas import Me, Named, WorkflowSummary
 from .actors import load_user
+from .filing_office import WORKFLOW as FILING_WORKFLOW
+from .filing_office import may_see_queue
 from .views import workflow_summary
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # 16 MiB and ~50 ms per check on this hardware
@@ -110,6 +112,7 @@ class SessionInfo:
     me: Me
     startable: list[WorkflowSummary]
     unread: int
+    filing_queue: bool = False  # may read the filing-review queue (备案审查)
 
 
 def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
@@ -130,4 +133,5 @@ def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
             agency=Named(id=user.agency.id, name=user.agency.name),
         )
         startable = _startable(rt, set(user.roles))
-    return SessionInfo(me=me, startable=startable, unread=unread or 0)
+        filing_queue = may_see_queue(user) and FILING_WORKFLOW in rt.workflows
+    return SessionInfo(me=me, startable=startable, unread=unread or 0, filing_queue=filing_queue)

@@ -18,7 +18,7 @@ from ..errors import InvalidInput
 from ..runtime import Runtime
 from .common import STATIC_DIR, error_page, make_environment
 from .forms import choice_title, input_name
-from .pages import auth, cases, dashboard, inbox
+from .pages import auth, cases, dashboard, filing_office, inbox, public
 
 SESSION_COOKIE = "rw_session"
 SESSION_SECONDS = 8 * 3600  # a working day; then log in again
@@ -49,7 +49,7 @@ def install(app: FastAPI, rt: Runtime) -> None:
         https_only=rt.settings.env == "production",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, inbox, cases, dashboard):
+    for module in (auth, inbox, cases, filing_office, dashboard, public):
         app.include_router(module.router)
     _pages_for_browsers(app)
 

@@ -151,12 +151,13 @@ class NavItem:
     needs: str | None = None  # a SessionInfo flag that must be true to show it
 
 
-# Phase 2 adds the filing-review queue (备案审查) and the public disclosure page (行政执法公示) here.
 NAV = (
     NavItem("/inbox", "待办"),
     NavItem("/cases", "案件"),
     NavItem("/cases/new", "发起案件", needs="can_start"),
+    NavItem("/filing-office", "备案审查", needs="filing_queue"),
     NavItem("/dashboard", "统计"),
+    NavItem("/public/disclosures", "执法公示"),
 )
 
 
@@ -167,11 +168,13 @@ def render(
     *,
     status_code: int = 200,
     user_id: int | None = None,
+    public: bool = False,
 ) -> HTMLResponse:
-    """A page in the base layout. With a user, the header shows them, their unread count and the nav."""
+    """A page in the base layout. With a user, the header shows them, their unread count and the nav.
+    A `public` page (no log-in) shows neither, and leaves the session alone: no cookie for passers-by."""
     rt = runtime(request)
     info = accounts.session_info(rt, user_id) if user_id is not None else None
-    flags = {"can_start": bool(info and info.startable)}
+    flags = {"can_start": bool(info and info.startable), "filing_queue": bool(info and info.filing_queue)}
     nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
     here = request.url.path
     current = max(
@@ -184,8 +187,10 @@ def render(
         session_info=info,
         nav=nav,
         current_nav=current,
-        csrf_token=csrf_token(request),
-        flashes=take_flashes(request),
+        csrf_token="" if public else csrf_token(request),
+        flashes=[] if public else take_flashes(request),
+        public=public,
+        logged_in=isinstance(request.session.get("uid"), int),
         **(context or {}),
     )
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
@@ -235,8 +240,11 @@ class PageRoute(APIRoute):
                 return login_redirect(request.url.path)
             except RequestValidationError as exc:
                 where = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+                names = sorted({str(e["loc"][-1]) for e in exc.errors() if len(e.get("loc", ())) > 1})
                 status, text = (
-                    (404, "页面不存在：地址中的编号有误") if "path" in where else (422, "请求参数有误")
+                    (404, "页面不存在：地址中的编号有误")
+                    if "path" in where
+                    else (422, f"请求参数有误：{'、'.join(names)}" if names else "请求参数有误")
                 )
                 return error_page(request, status, text, _uid(request))
             except WorkflowError as exc:
