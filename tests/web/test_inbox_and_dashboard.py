@@ -139,10 +139,11 @@ def test_the_dashboard_draws_the_figures_as_svg_charts(
 ) -> None:
     ids = _figures(rt, people)
     html = visitor(people.supervisor).get("/dashboard").text
-    assert html.count('<svg class="chart"') == 4  # by state, by agency, two timers
+    assert html.count('<svg class="chart"') == 4  # by state, by agency, the review period, the supplement
     assert "统计范围：全部机关" in html
-    assert re.search(r"<title[^>]*>[^<]*法制审核期限：按月按时办结率</title>", html)
-    assert "2026-03：按时 1，逾期办结 1，逾期未办结 0，按时率 50%" in html
+    assert re.search(r"<title[^>]*>[^<]*法制审核：按月按时率</title>", html)
+    assert "2026-03：按期审结 1，逾期审结 1，逾期未审结 0，按时率 50%" in html
+    assert re.search(r"<title[^>]*>[^<]*补充材料期限：按月按时办结率</title>", html)
     section = html[html.index('data-testid="due-this-week"') : html.index('data-testid="overdue"')]
     assert f'href="/cases/{ids["this_week"]}"' in section
     section = html[html.index('data-testid="overdue"') : html.index('data-testid="on-time"')]

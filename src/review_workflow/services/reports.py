@@ -1,13 +1,17 @@
 """Figures for supervisors (行政执法监督): one read per figure, scoped like every read.
 
-Supervisors see every agency; everyone else sees their own agency's figures. Nothing here writes.
-The shapes are public (pydantic), so the API can serve them as they are.
+Supervisors see every agency; everyone else sees their own agency's figures and those of the cases
+addressed to it (a filing office: the filings of the agencies that file with it), as they see the cases.
+Nothing here writes. The shapes are public (pydantic), so the API can serve them as they are.
+
+Deadlines are the agency's time limits (`kind: deadline`); a party's window (陈述申辩期间, 履行期限) is
+not the agency's to meet, so it is neither "overdue" nor counted in an on-time rate.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 from sqlalchemy import and_, false, func, or_, select
@@ -74,7 +78,13 @@ def _open_cases(rt: Runtime) -> Any:
 
 
 def _scope(user: User, column: Any) -> Any:
-    return None if sees_all(user) else column == user.agency_id
+    """Every query here reads Instance: the user's agency's rows, and those of cases addressed to it."""
+    if sees_all(user):
+        return None
+    return or_(column == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
+
+
+AGENCY_DEADLINE = Deadline.kind == "deadline"  # not a party's window
 
 
 def _where(query: Any, user: User, column: Any) -> Any:
@@ -83,10 +93,15 @@ def _where(query: Any, user: User, column: Any) -> Any:
 
 
 def scope_title(rt: Runtime, actor_id: int) -> str:
-    """Whose figures the user sees: every agency, or their own."""
+    """Whose figures the user sees: every agency, or their own (and the cases addressed to it)."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        return "全部机关" if sees_all(user) else user.agency.name
+        if sees_all(user):
+            return "全部机关"
+        addressed = session.scalar(
+            select(func.count()).where(Instance.counterpart_agency_id == user.agency_id)
+        )
+        return f"{user.agency.name}（含报送本机关的案件）" if addressed else user.agency.name
 
 
 def open_cases_by_state(rt: Runtime, actor_id: int) -> list[StateCount]:
@@ -131,7 +146,11 @@ def open_cases_by_agency(rt: Runtime, actor_id: int) -> list[AgencyCount]:
 
 
 def _deadline_items(rt: Runtime, session: Session, user: User, *conditions: Any) -> list[DeadlineItem]:
-    query = select(Deadline, Instance).join(Instance, Instance.id == Deadline.instance_id).where(*conditions)
+    query = (
+        select(Deadline, Instance)
+        .join(Instance, Instance.id == Deadline.instance_id)
+        .where(AGENCY_DEADLINE, *conditions)
+    )
     query = _where(query, user, Deadline.agency_id).order_by(Deadline.due, Deadline.id)
     today = rt.clock.today()
     items = []
@@ -205,7 +224,7 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
         query = (
             select(Instance.workflow, Deadline.timer, Deadline.status, Deadline.closed_at, Deadline.due)
             .join(Instance, Instance.id == Deadline.instance_id)
-            .where(or_(closed, running_late))
+            .where(AGENCY_DEADLINE, or_(closed, running_late))
         )
         rows = session.execute(_where(query, user, Deadline.agency_id)).all()
     keys = [f"{m:%Y-%m}" for m in starts]
@@ -221,7 +240,8 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
     series = []
     for name, wf in rt.workflows.items():
         d = wf.definition
-        timers = [*d.timers, *sorted(t for w, t in tally if w == name and t not in d.timers)]
+        own = [t for t, spec in d.timers.items() if spec.kind == "deadline"]
+        timers = [*own, *sorted(t for w, t in tally if w == name and t not in d.timers)]
         for timer in timers:
             per_month = tally.get((name, timer), {k: [0, 0, 0] for k in keys})
             met, late, missing = (sum(v[i] for v in per_month.values()) for i in range(3))
@@ -247,3 +267,61 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
 def _rate(met: int, late: int, missing: int) -> float | None:
     total = met + late + missing
     return met / total if total else None
+
+
+class Measure(NamedTuple):
+    """A compliance figure supervisors are scored on, and the time limit of the workflow behind it."""
+
+    key: str
+    title: str
+    workflow: str
+    timer: str
+    legend: tuple[str, str, str]  # on time, closed late, overdue and still open
+
+
+# 法制审核 (in 10 working days), 备案 (in 15 days; late or missing scored), 公示 (7 or 20 working days).
+MEASURES = (
+    Measure(
+        "legal_review",
+        "法制审核",
+        "major_decision_review",
+        "review_period",
+        ("按期审结", "逾期审结", "逾期未审结"),
+    ),
+    Measure(
+        "filing",
+        "重大行政处罚备案",
+        "major_penalty_filing",
+        "filing_period",
+        ("按时备案", "逾期备案", "逾期未备案"),
+    ),
+    Measure(
+        "disclosure",
+        "行政执法公示",
+        "enforcement_disclosure",
+        "disclosure_period",
+        ("按时公示", "逾期公示", "逾期未公示"),
+    ),
+)
+
+
+class ComplianceSeries(OnTimeSeries):
+    key: str  # legal_review, filing, disclosure
+    title: str
+    legend: list[str]
+
+
+def compliance_from(series: list[OnTimeSeries]) -> list[ComplianceSeries]:
+    """The review, filing and disclosure series out of `on_time_by_month`, in that order (a workflow
+    that is not loaded is left out)."""
+    found = {(s.workflow, s.timer): s for s in series}
+    return [
+        ComplianceSeries(**s.model_dump(), key=m.key, title=m.title, legend=list(m.legend))
+        for m in MEASURES
+        if (s := found.get((m.workflow, m.timer))) is not None
+    ]
+
+
+def compliance_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[ComplianceSeries]:
+    """On-time rates of legal review, filing and disclosure per month (issue 5: the supervisor's rates)."""
+    return compliance_from(on_time_by_month(rt, actor_id, months))

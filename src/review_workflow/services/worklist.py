@@ -44,8 +44,12 @@ class Worklist(BaseModel):
     count: int
 
 
-def deadline_urgency(d: DeadlinePublic, today: date) -> Urgency:
+def deadline_urgency(d: DeadlinePublic, today: date, kind: str = "deadline") -> Urgency:
+    """How pressing a deadline is. A party's window (`kind: window`) past its end is over, not overdue:
+    the sweep closes it as elapsed, and until then nobody is late."""
     if d.closed_at is not None or d.status == "cancelled":
+        return "closed"
+    if kind == "window" and today > d.due:
         return "closed"
     if today > d.due:
         return "overdue"
@@ -69,9 +73,9 @@ def my_tasks(rt: Runtime, actor_id: int) -> Worklist:
             ).unique()
             for row in rows:
                 d = deadline_public(row, today)
-                running[row.instance_id].append(
-                    RunningDeadline(deadline=d, urgency=deadline_urgency(d, today))
-                )
+                pressing = deadline_urgency(d, today, row.kind)
+                if pressing != "closed":  # a party's window that has run out presses nobody
+                    running[row.instance_id].append(RunningDeadline(deadline=d, urgency=pressing))
     items = []
     for t in tasks.data:
         deadlines = running[t.case.id]

@@ -118,16 +118,16 @@ def timeline(d: Definition, case: CaseDetail) -> list[TimelineEntry]:
     return entries
 
 
-def deadline_views(rt: Runtime, case: CaseDetail) -> list[DeadlineView]:
+def deadline_views(rt: Runtime, d: Definition, case: CaseDetail) -> list[DeadlineView]:
     today = rt.clock.today()
     views = []
     for dl in case.deadlines:
+        spec = d.timers.get(dl.timer)
+        urgency = worklist.deadline_urgency(dl, today, spec.kind if spec else "deadline")
         try:
-            views.append(
-                DeadlineView(dl, worklist.deadline_urgency(dl, today), worklist.explain_deadline(rt, dl))
-            )
+            views.append(DeadlineView(dl, urgency, worklist.explain_deadline(rt, dl)))
         except WorkflowError as exc:
-            views.append(DeadlineView(dl, worklist.deadline_urgency(dl, today), [], exc.message))
+            views.append(DeadlineView(dl, urgency, [], exc.message))
     return views
 
 
@@ -170,7 +170,7 @@ def case_page(
         definition=d,
         mermaid=to_mermaid(d, current=case.state),
         timeline=timeline(d, case),
-        deadlines=deadline_views(rt, case),
+        deadlines=deadline_views(rt, d, case),
         forms=forms,
         fields=case_fields(d, case),
     )

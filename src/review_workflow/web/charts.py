@@ -55,9 +55,12 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, unit: str = "件") -
     return _svg(height, title, body)
 
 
-def on_time_chart(months: Sequence[MonthFigure], title: str) -> Markup:
+LEGEND = ("按时办结", "逾期办结", "逾期未办结")
+
+
+def on_time_chart(months: Sequence[MonthFigure], title: str, legend: Sequence[str] = LEGEND) -> Markup:
     """Stacked columns per month: on time (green), closed late (amber), overdue and still open (red),
-    with the on-time rate above."""
+    with the on-time rate above. `legend` names the three (e.g. 按时备案, 逾期备案, 逾期未备案)."""
     left, top, plot_h, foot = 28, 22, 120, 34
     slot = (WIDTH - left - 4) / max(len(months), 1)
     bar = min(28.0, slot * 0.6)
@@ -73,7 +76,7 @@ def on_time_chart(months: Sequence[MonthFigure], title: str) -> Markup:
         cx = left + slot * i + slot / 2
         x = cx - bar / 2
         rate = "—" if m.rate is None else f"{m.rate:.0%}"
-        tip = f"{m.month}：按时 {m.met}，逾期办结 {m.late}，逾期未办结 {m.missing}，按时率 {rate}"
+        tip = f"{m.month}：{legend[0]} {m.met}，{legend[1]} {m.late}，{legend[2]} {m.missing}，按时率 {rate}"
         body.append(f"<g><title>{escape(tip)}</title>")
         top_y: float = base
         for value, colour in ((m.met, MET), (m.late, LATE), (m.missing, MISSING)):
@@ -88,10 +91,10 @@ def on_time_chart(months: Sequence[MonthFigure], title: str) -> Markup:
             f'<text x="{cx:.1f}" y="{base + 14}" text-anchor="middle" fill="{MUTED}">{int(m.month[5:])}月</text></g>'
         )
     legend_y = base + 30
-    for i, (label, colour) in enumerate((("按时办结", MET), ("逾期办结", LATE), ("逾期未办结", MISSING))):
-        lx = left + i * 96
+    for i, (label, colour) in enumerate(zip(legend, (MET, LATE, MISSING), strict=True)):
+        lx = left + i * 108
         body.append(
             f'<rect x="{lx}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{lx + 14}" y="{legend_y}" fill="{INK}">{label}</text>'
+            f'<text x="{lx + 14}" y="{legend_y}" fill="{INK}">{escape(label)}</text>'
         )
     return _svg(height, title, body)
