@@ -105,10 +105,15 @@ class Instance(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
+    audit_seq: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # seq of the last audit event (the chain's tip)
 
     agency: Mapped[Agency] = relationship(lazy="joined", foreign_keys=[agency_id])
     handler: Mapped[User] = relationship(lazy="joined")
-    counterpart_agency: Mapped[Agency | None] = relationship(lazy="joined", foreign_keys=[counterpart_agency_id])
+    counterpart_agency: Mapped[Agency | None] = relationship(
+        lazy="joined", foreign_keys=[counterpart_agency_id]
+    )
 
     # Optimistic locking: every UPDATE is guarded by `WHERE version = <read>`; services.fire bumps it
     # once per transition (bookkeeping updates in the same transaction do not count as a new version).

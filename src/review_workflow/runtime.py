@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine as DbEngine
@@ -39,6 +40,9 @@ class Runtime:
     sessions: sessionmaker[Session]
     # (stamp of the loaded years, calendar): see services.calendar_data.current_calendar
     calendar_cache: tuple[tuple[object, ...], WorkCalendar] | None = None
+    calendar_table_seen: bool = False  # once the table exists it stays: stop asking the database
+    # Statements built once and reused with bound parameters (building one costs more than running it).
+    statements: dict[str, Any] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import ChainBreak, event_hash
@@ -24,10 +24,8 @@ def record(
     payload: dict[str, Any],
     at: datetime,
 ) -> AuditEvent:
-    """Append to the case's chain. The caller holds the case's row (lock or version), so seq is safe."""
-    seq = (
-        session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.instance_id == instance.id)) or 0
-    ) + 1
+    """Append to the case's chain. The caller holds the case's row (lock or version), so its tip is ours."""
+    seq = instance.audit_seq + 1
     fields: dict[str, Any] = dict(
         instance_id=instance.id,
         seq=seq,
@@ -41,8 +39,7 @@ def record(
     )
     row = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(row)
-    instance.last_event_hash = row.hash
-    session.flush()
+    instance.last_event_hash, instance.audit_seq = row.hash, seq
     return row
 
 

@@ -22,11 +22,21 @@ def to_arrangement(row: CalendarYear) -> YearArrangement:
     )
 
 
+def _stamp(rt: Runtime, session: Session) -> tuple[object, ...]:
+    """What changes whenever an administrator loads a year: one small query."""
+    if not rt.calendar_table_seen:
+        if not inspect(session.connection()).has_table(CalendarYear.__tablename__):
+            return ("no table",)  # e.g. `calendar due` on a database never initialised
+        rt.calendar_table_seen = True
+    return tuple(session.execute(select(func.count(), func.max(CalendarYear.loaded_at))).one())
+
+
 def current_calendar(rt: Runtime, session: Session) -> WorkCalendar:
-    if not inspect(session.connection()).has_table(CalendarYear.__tablename__):
-        stamp: tuple[object, ...] = ("no table",)
-    else:
-        stamp = tuple(session.execute(select(func.count(), func.max(CalendarYear.loaded_at))).one())
+    return calendar_for_stamp(rt, session, _stamp(rt, session))
+
+
+def calendar_for_stamp(rt: Runtime, session: Session, stamp: tuple[object, ...]) -> WorkCalendar:
+    """The calendar for the loaded years the stamp describes: the cached one unless they changed."""
     cached = rt.calendar_cache
     if cached is not None and cached[0] == stamp:
         return cached[1]

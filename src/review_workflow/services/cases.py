@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +16,9 @@ from ..guards import GUARDS, CaseFacts, GuardContext
 from ..models import Instance, User
 from ..runtime import Runtime
 from ..schemas import CasePublic
+from . import lookups
 from .actors import as_actor, load_user, sees_all
+from .lookups import Lookups
 from .moves import apply_event, create_instance
 from .views import case_public
 
@@ -40,6 +42,37 @@ def load_case(session: Session, user: User, case_id: int, *, for_update: bool = 
     if inst is None or not visible(user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return inst
+
+
+def _load_statement(rt: Runtime) -> Select[Any]:
+    stmt = rt.statements.get("fire.load")
+    if stmt is None:
+        stmt = rt.statements["fire.load"] = (
+            select(User, Instance, Instance.agency_id, *lookups.columns(rt))
+            .join(Instance, true())  # one user row beside one case row: a deliberate cross join
+            .where(User.id == bindparam("actor_id"), Instance.id == bindparam("case_id"))
+            .with_for_update(of=Instance)
+        )
+    return stmt
+
+
+def _actor_and_locked_case(
+    rt: Runtime, session: Session, actor_id: int, case_id: int
+) -> tuple[User, Instance, Lookups]:
+    """The acting user and the case, its row locked until commit, with what its transition may look
+    up (the calendar, who holds a role): one round trip."""
+    found = (
+        session.execute(_load_statement(rt), {"actor_id": actor_id, "case_id": case_id})
+        .unique()
+        .one_or_none()
+    )
+    if found is None or not found[0].active:
+        load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
+        raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    user, inst = found[0], found[1]
+    if not visible(user, inst):
+        raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    return user, inst, lookups.Lookups(rt, session, dict(found._mapping))
 
 
 def start_case(
@@ -82,14 +115,13 @@ def fire(
 ) -> CasePublic:
     """Fire `event` on the case: check, move, and write every effect in one transaction."""
     with UnitOfWork(rt.sessions) as session:
-        user = load_user(session, actor_id)
-        inst = load_case(session, user, case_id, for_update=True)
+        user, inst, found = _actor_and_locked_case(rt, session, actor_id, case_id)
         if expected_version is not None and inst.version != expected_version:
             raise StaleVersion(
                 f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试"
             )
         try:
-            apply_event(rt, session, inst, event, user, payload)
+            apply_event(rt, session, inst, event, user, payload, lookups=found)
             session.commit()
         except StaleDataError as exc:
             raise StaleVersion("案件已被他人更新，请刷新后重试") from exc

@@ -15,21 +15,23 @@ from .. import payloads
 from ..definitions import ChildStart, Definition, TransitionSpec, sources_of
 from ..errors import InvalidInput, InvalidPayload
 from ..guards import GUARDS, CaseFacts, GuardContext
-from ..models import Agency, Instance, User
+from ..models import Agency, Deadline, Instance, User
 from ..runtime import Runtime
 from . import audit_trail, timers
 from .actors import as_actor
+from .lookups import Lookups
 from .paperwork import issue_documents
 
 
-def facts(session: Session, rt: Runtime, inst: Instance) -> CaseFacts:
+def facts(rt: Runtime, inst: Instance, running: list[Deadline]) -> CaseFacts:
+    """The case as the guards see it; `running` are its open deadlines."""
     return CaseFacts(
         id=inst.id,
         agency_id=inst.agency_id,
         handler_id=inst.handler_id,
         state=inst.state,
         data=inst.data,
-        open_timers=timers.timer_facts(session, inst, rt.workflow(inst.workflow).definition),
+        open_timers=timers.timer_facts(rt.workflow(inst.workflow).definition, running),
         counterpart_agency_id=inst.counterpart_agency_id,
     )
 
@@ -57,6 +59,7 @@ def create_instance(
     actor: User,
     parent: Instance | None = None,
     started_by: str | None = None,
+    lookups: Lookups | None = None,
 ) -> Instance:
     """A new case in its initial state, with its start event audited and its start timers running."""
     now = rt.clock.now()
@@ -72,6 +75,7 @@ def create_instance(
         counterpart_agency_id=_counterpart_of(session, d, agency_id),
         state=d.initial,
         version=1,
+        audit_seq=0,
         data=data,
         created_at=now,
         updated_at=now,
@@ -88,7 +92,7 @@ def create_instance(
         payload={"title": title, "party": party, **data, **({"parent_id": parent.id} if parent else {})},
         at=now,
     )
-    timers.open_on_start(rt, session, inst, actor, now)
+    timers.open_on_start(rt, session, inst, actor, now, lookups or Lookups(rt, session))
     return inst
 
 
@@ -101,10 +105,13 @@ def apply_event(
     payload: Any,
     *,
     by_engine: bool = False,
+    lookups: Lookups | None = None,
 ) -> TransitionSpec:
     """Check and fire `event` on the locked case, then write every effect of the move."""
+    lookups = lookups or Lookups(rt, session)
     wf = rt.workflow(inst.workflow)
-    actor, case = as_actor(user), facts(session, rt, inst)
+    running = timers.open_deadlines(session, inst.id)
+    actor, case = as_actor(user), facts(rt, inst, running)
     t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
     now, before = rt.clock.now(), inst.state
@@ -122,10 +129,10 @@ def apply_event(
         payload=cleaned,
         at=now,
     )
-    timers.apply(rt, session, inst, t, before, cleaned, user, now)
-    issue_documents(rt, session, inst, user, ev, t.documents, cleaned)
+    running = timers.apply(rt, session, inst, t, before, cleaned, user, now, running, lookups)
+    issue_documents(rt, session, inst, user, ev, t.documents, cleaned, running)
     for child in t.starts:
-        _start_child(rt, session, inst, t, child, user, cleaned)
+        _start_child(rt, session, inst, t, child, user, cleaned, running, lookups)
     if wf.definition.is_final(inst.state) and inst.parent_id is not None:
         _tell_parent(rt, session, inst, user)
     return t
@@ -139,9 +146,11 @@ def _start_child(
     spec: ChildStart,
     user: User,
     payload: dict[str, Any],
+    running: list[Deadline],
+    lookups: Lookups,
 ) -> Instance | None:
     """Start the child case `spec` when its conditions pass; its data comes from the parent's."""
-    ctx = GuardContext(as_actor(user), facts(session, rt, parent), payload, rt.clock.today())
+    ctx = GuardContext(as_actor(user), facts(rt, parent, running), payload, rt.clock.today())
     if any(GUARDS[g.name](ctx, **g.params) for g in spec.conditions):
         return None
     child_wf = rt.workflow(spec.workflow)
@@ -163,6 +172,7 @@ def _start_child(
         actor=user,
         parent=parent,
         started_by=t.event,
+        lookups=lookups,
     )
 
 

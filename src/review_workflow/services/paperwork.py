@@ -12,9 +12,8 @@ from ..calendar import parse_rule
 from ..db import upsert_insert
 from ..definitions import DocumentRef
 from ..documents import format_chinese_date, format_document_number, render_document
-from ..models import AuditEvent, Document, DocumentCounter, Instance, User
+from ..models import AuditEvent, Deadline, Document, DocumentCounter, Instance, User
 from ..runtime import Runtime
-from .timers import open_deadlines
 
 
 def next_serial(session: Session, agency_id: int, year: int) -> int:
@@ -43,10 +42,10 @@ def _local_dates(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _deadlines(session: Session, instance: Instance) -> dict[str, dict[str, str]]:
+def _deadlines(running: list[Deadline]) -> dict[str, dict[str, str]]:
     """The case's running deadlines, for a document that states them (e.g. 请于…前报送纠正情况)."""
     out = {}
-    for row in open_deadlines(session, instance.id):
+    for row in running:
         rule = parse_rule(row.rule)
         period = f"{rule.n}个工作日" if rule.unit == "wd" else f"{rule.n}日"
         out[row.timer] = {"title": row.title, "due": format_chinese_date(row.due), "period": period}
@@ -61,6 +60,7 @@ def issue_documents(
     audit_event: AuditEvent,
     refs: tuple[DocumentRef, ...],
     payload: dict[str, Any],
+    running: list[Deadline],
 ) -> list[Document]:
     """Render, number and store the transition's documents. Each is numbered by the agency that issues
     it: the actor's (the case's own, or the counterpart office for the documents it issues)."""
@@ -69,10 +69,12 @@ def issue_documents(
     today = rt.clock.local(now).date()
     issuer, counterpart = actor.agency, instance.counterpart_agency
     transition = d.transition(audit_event.event)
+    wanted = [ref for ref in refs if all(payload.get(k) == v for k, v in ref.when.items())]
+    if not wanted:
+        return []
+    session.flush()  # the audit event's id, which each document points to
     issued = []
-    for ref in refs:
-        if not all(payload.get(k) == v for k, v in ref.when.items()):
-            continue
+    for ref in wanted:
         spec = d.documents[ref.name]
         serial = next_serial(session, issuer.id, today.year)
         number = format_document_number(issuer.doc_code, today.year, serial)
@@ -101,7 +103,7 @@ def issue_documents(
             "event_title": transition.title if transition else audit_event.event,
             "payload": payload,
             "data": _local_dates(instance.data),
-            "deadlines": _deadlines(session, instance),
+            "deadlines": _deadlines(running),
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(

@@ -29,6 +29,7 @@ from ..schemas import (
 from .actors import as_actor, load_user, sees_all, user_by_token
 from .cases import load_case, visible
 from .moves import facts
+from .timers import open_deadlines
 from .views import (
     audit_public,
     case_link,
@@ -69,7 +70,7 @@ def show_workflow(rt: Runtime, name: str) -> WorkflowPublic:
 
 
 def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> list[TransitionSpec]:
-    actor, case = as_actor(user), facts(session, rt, inst)
+    actor, case = as_actor(user), facts(rt, inst, open_deadlines(session, inst.id))
     ctx = GuardContext(actor, case, {}, rt.clock.today())
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 

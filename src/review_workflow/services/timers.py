@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from ..calendar import WorkCalendar
 from ..definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
@@ -18,18 +18,25 @@ from ..errors import CalendarNotPublished
 from ..guards import OpenTimer
 from ..models import Deadline, Instance, User
 from ..runtime import Runtime
-from .calendar_data import current_calendar
+from .lookups import Lookups
+
+_OPEN_DEADLINES = (
+    select(Deadline)
+    .where(Deadline.instance_id == bindparam("instance_id"), Deadline.closed_at.is_(None))
+    .options(lazyload(Deadline.responsible))
+    .order_by(Deadline.id)
+)
 
 
 def open_deadlines(session: Session, instance_id: int) -> list[Deadline]:
-    query = select(Deadline).where(Deadline.instance_id == instance_id, Deadline.closed_at.is_(None))
-    return list(session.scalars(query.order_by(Deadline.id)).unique())
+    """The case's running deadlines: read once per transaction, then passed along and kept current."""
+    return list(session.scalars(_OPEN_DEADLINES, {"instance_id": instance_id}))
 
 
-def timer_facts(session: Session, inst: Instance, d: Definition) -> dict[str, OpenTimer]:
+def timer_facts(d: Definition, running: list[Deadline]) -> dict[str, OpenTimer]:
     """The case's running timers, as the guards see them (due date, extensions still allowed)."""
     facts = {}
-    for row in open_deadlines(session, inst.id):
+    for row in running:
         spec = d.timers.get(row.timer)
         allowed = spec.extend.times if spec and spec.extend else 0
         facts[row.timer] = OpenTimer(row.title, row.due, allowed - len(row.extensions))
@@ -82,66 +89,64 @@ def _opens(spec: TimerSpec, t: TransitionSpec, before: str, facts: Mapping[str, 
     return all(facts.get(k) == v for k, v in o.when.items())
 
 
-def responsible_for(session: Session, inst: Instance, role: str, actor: User, owner_role: str) -> int | None:
+def responsible_for(inst: Instance, role: str, actor: User, owner_role: str, lookups: Lookups) -> int | None:
     """The case's handler for the owner role; else the actor if they hold the role; else the agency's
     first active user with it."""
     if role == owner_role:
         return inst.handler_id
     if role in actor.roles and actor.agency_id == inst.agency_id:
         return actor.id
-    users = session.scalars(
-        select(User).where(User.agency_id == inst.agency_id, User.active).order_by(User.id)
-    )
-    return next((u.id for u in users.unique() if role in u.roles), None)
+    return lookups.holder(inst.agency_id, role)
 
 
-def _open(
-    cal: WorkCalendar,
-    session: Session,
-    inst: Instance,
-    d: Definition,
-    name: str,
-    facts: Mapping[str, Any],
-    actor: User,
-    at: datetime,
-    today: date,
+class _Opening:
+    """Opening timers for one transition of one case."""
+
+    def __init__(
+        self, rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime, lookups: Lookups
+    ) -> None:
+        self.session, self.inst, self.actor, self.at, self.lookups = session, inst, actor, at, lookups
+        self.d = rt.workflow(inst.workflow).definition
+        self.today = rt.clock.local(at).date()
+
+    def open(self, name: str, facts: Mapping[str, Any], running: list[Deadline]) -> list[Deadline]:
+        """Start timer `name`, superseding a running one of the same name (a fresh period)."""
+        spec = self.d.timers[name]
+        for row in running:
+            if row.timer == name:
+                close(row, self.at, self.today, cancelled=True)
+        field = spec.opens.from_field
+        row = Deadline(
+            instance_id=self.inst.id,
+            agency_id=self.inst.agency_id,
+            timer=name,
+            kind=spec.kind,
+            title=spec.title,
+            rule=spec.rule.pick(facts) if isinstance(spec.rule, RuleChoice) else spec.rule,
+            extensions=[],
+            warn_before=spec.warn_before,
+            start=date.fromisoformat(str(facts[field])) if field else self.today,
+            responsible_id=responsible_for(
+                self.inst, spec.responsible, self.actor, self.d.owner_role, self.lookups
+            ),
+            escalate_to=list(spec.escalate_to),
+            status="open",
+            opened_at=self.at,
+        )
+        row.due, row.warning, row.provisional = schedule(self.lookups.calendar(), row)
+        self.session.add(row)
+        return [r for r in running if r.closed_at is None] + [row]
+
+
+def open_on_start(
+    rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime, lookups: Lookups
 ) -> None:
-    """Start timer `name`, superseding a running one of the same name (a fresh period)."""
-    spec = d.timers[name]
-    for row in open_deadlines(session, inst.id):
-        if row.timer == name:
-            close(row, at, today, cancelled=True)
-    field = spec.opens.from_field
-    row = Deadline(
-        instance_id=inst.id,
-        agency_id=inst.agency_id,
-        timer=name,
-        kind=spec.kind,
-        title=spec.title,
-        rule=spec.rule.pick(facts) if isinstance(spec.rule, RuleChoice) else spec.rule,
-        extensions=[],
-        warn_before=spec.warn_before,
-        start=date.fromisoformat(str(facts[field])) if field else today,
-        responsible_id=responsible_for(session, inst, spec.responsible, actor, d.owner_role),
-        escalate_to=list(spec.escalate_to),
-        status="open",
-        opened_at=at,
-    )
-    row.due, row.warning, row.provisional = schedule(cal, row)
-    session.add(row)
-
-
-def open_on_start(rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime) -> None:
     """Timers that run from the moment a case starts (e.g. the 15 days to file, from decision_date)."""
-    d = rt.workflow(inst.workflow).definition
-    starting = [name for name, spec in d.timers.items() if spec.opens.on_start]
-    if not starting:
-        return
-    cal, today = current_calendar(rt, session), rt.clock.local(at).date()
-    for name in starting:
-        if all(inst.data.get(k) == v for k, v in d.timers[name].opens.when.items()):
-            _open(cal, session, inst, d, name, inst.data, actor, at, today)
-    session.flush()
+    opening = _Opening(rt, session, inst, actor, at, lookups)
+    running: list[Deadline] = []
+    for name, spec in opening.d.timers.items():
+        if spec.opens.on_start and all(inst.data.get(k) == v for k, v in spec.opens.when.items()):
+            running = opening.open(name, inst.data, running)
 
 
 def apply(
@@ -153,15 +158,15 @@ def apply(
     payload: dict[str, object],
     actor: User,
     at: datetime,
-) -> None:
-    """Close, cancel, extend and open the case's timers for the transition `t` that just happened."""
-    d = rt.workflow(inst.workflow).definition
-    if not d.timers:
-        return
-    cal = current_calendar(rt, session)
-    today = rt.clock.local(at).date()
+    running: list[Deadline],
+    lookups: Lookups,
+) -> list[Deadline]:
+    """Close, cancel, extend and open the case's timers for the transition `t` that just happened;
+    returns the deadlines still running."""
+    opening = _Opening(rt, session, inst, actor, at, lookups)
+    d, today = opening.d, opening.today
     final = d.is_final(inst.state)
-    for row in open_deadlines(session, inst.id):
+    for row in running:
         spec = d.timers.get(row.timer)
         if spec is None:
             continue
@@ -173,11 +178,12 @@ def apply(
             close(row, at, today, cancelled=True)
         elif spec.extend and t.event == spec.extend.event:
             row.extensions = [*row.extensions, spec.extend.by]
-            row.due, row.warning, row.provisional = schedule(cal, row)
+            row.due, row.warning, row.provisional = schedule(lookups.calendar(), row)
             if row.status == "missed" and row.due >= today:
                 row.status, row.overdue_at = "open", None
+    running = [row for row in running if row.closed_at is None]
     facts = {**inst.data, **payload}
     for name, spec in d.timers.items():
         if not final and _opens(spec, t, before, facts):
-            _open(cal, session, inst, d, name, facts, actor, at, today)
-    session.flush()
+            running = opening.open(name, facts, running)
+    return running
