@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 from review_workflow.config import Settings
 from review_workflow.runtime import build_runtime
@@ -140,3 +141,69 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+class Visit:
+    """One person's browser window: its own cookies, the console errors it saw."""
+
+    def __init__(self, browser: Any, server: Server, viewport: dict[str, int] = DESKTOP) -> None:
+        self.server = server
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
+        self.context.set_default_timeout(20_000)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def go(self, path: str) -> Page:
+        self.page.goto(self.server.url + path)
+        return self.page
+
+    def login(self, username: str, password: str | None = None) -> Page:
+        page = self.go("/login")
+        page.fill("#username", username)
+        page.fill("#password", password or self.server.users[username]["password"])
+        page.click("form[action='/login'] button[type=submit]")
+        return page
+
+    def form(self, event: str) -> Any:
+        details = self.page.locator(f"#event-{event}")
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+        return details.locator(f"form[data-event='{event}']")
+
+    def state_is(self, title: str) -> None:
+        expect(self.page.get_by_test_id("case-state")).to_have_text(title)
+
+    def shot(self, folder: Path, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        self.page.screenshot(path=str(folder / name), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, server: Server) -> Iterator[Any]:
+    opened: list[Visit] = []
+
+    def make(username: str | None = None, viewport: dict[str, int] = DESKTOP) -> Visit:
+        v = Visit(browser, server, viewport)
+        opened.append(v)
+        if username:
+            v.login(username)
+            expect(v.page).to_have_url(f"{server.url}/inbox")
+        return v
+
+    yield make
+    for v in opened:
+        v.close()

@@ -101,6 +101,9 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
 
     page = head.get(f"/cases/{case_id}").text
     assert "集体讨论中" in text_of(page) and 'data-event="discuss"' in page
+    passed = text_of(page[page.index('<li data-event="review_passed">') :])
+    assert passed.startswith(" 法制审核通过") and "审核意见 事实清楚，证据确凿，同意。" in passed
+    assert "review_opinion" not in text_of(page) and f"下级流程编号 {review_id}" in passed
     r = head.fire(
         case_id,
         "discuss",

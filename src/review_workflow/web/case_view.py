@@ -26,6 +26,8 @@ SYSTEM_FIELDS = {
     "new_due": "新到期日",
     "provisional": "临时计算",
     "reason": "原因",
+    "child_id": "下级流程编号",  # an auto event fired by a child case's end
+    "parent_id": "上级流程编号",
 }
 
 
@@ -101,12 +103,36 @@ def case_fields(d: Definition, case: CaseDetail) -> list[Line]:
     return _lines(present, d.case_fields, {})
 
 
-def timeline(d: Definition, case: CaseDetail) -> list[TimelineEntry]:
+def copied_back(rt: Runtime, d: Definition, event: str) -> dict[str, FieldSpec]:
+    """Specs of what an auto event brings back from a child case (`copy_back`, e.g. review_opinion ←
+    the review's opinion): the child field's spec, so the value reads under its title."""
+    specs: dict[str, FieldSpec] = {}
+    for t in d.transitions:
+        for child in t.starts:
+            if child.workflow not in rt.workflows:
+                continue
+            cd = rt.workflow(child.workflow).definition
+            sources = [dict(cd.case_fields), *(dict(ct.payload) for ct in cd.transitions)]
+            for outcome in child.on_final:
+                if outcome.fire != event:
+                    continue
+                for parent_key, child_key in outcome.copy_back.items():
+                    found = next(
+                        (s[child_key] for s in sources if child_key in s and s[child_key].title), None
+                    )
+                    if found is not None:
+                        specs.setdefault(parent_key, found)
+    return specs
+
+
+def timeline(rt: Runtime, d: Definition, case: CaseDetail) -> list[TimelineEntry]:
     docs = {doc.id: doc for doc in case.documents}
     entries = []
     for ev in case.history:
         t = d.transition(ev.event)
         specs = dict(t.payload) if t else (dict(d.case_fields) if ev.event == "start" else {})
+        if t is not None and t.auto:
+            specs = {**copied_back(rt, d, t.event), **specs}
         fallback = START_TITLES if ev.event == "start" else SYSTEM_FIELDS
         if not t and ev.event in SYSTEM_EVENTS:
             ev = ev.model_copy(update={"event_title": SYSTEM_EVENTS[ev.event]})
@@ -169,7 +195,7 @@ def case_page(
         case=case,
         definition=d,
         mermaid=to_mermaid(d, current=case.state),
-        timeline=timeline(d, case),
+        timeline=timeline(rt, d, case),
         deadlines=deadline_views(rt, d, case),
         forms=forms,
         fields=case_fields(d, case),
