@@ -186,6 +186,13 @@ def test_another_agency_s_case_is_not_found(
     r = visitor(people.outsider).get(f"/cases/{case.id}")
     assert r.status_code == 404 and "不存在或无权查看" in text_of(r.text)
     assert visitor(people.outsider).get(f"/cases/{case.id}/documents/1").status_code == 404
+    for path in (
+        "/cases/99999999999999999999",
+        f"/cases/{case.id}/documents/99999999999999999999",
+        "/cases/0",
+    ):
+        r = visitor(people.outsider).get(path)
+        assert r.status_code == 404 and "地址中的编号有误" in text_of(r.text), path
 
 
 def test_the_opinion_downloads_as_a_word_document(
@@ -325,3 +332,12 @@ def _return_fields() -> dict[str, str]:
         "findings-0-ticked": "on",
         "findings-0-problem": "主体不明",
     }
+
+
+def test_a_page_number_out_of_range_is_a_message_not_an_error(
+    visitor: Callable[..., Visitor], people: People
+) -> None:
+    v = visitor(people.handler)
+    for page in ("0", "abc", "99999999999999999999"):
+        r = v.get(f"/cases?page={page}")
+        assert r.status_code == 422 and "请求参数有误：page" in text_of(r.text), page

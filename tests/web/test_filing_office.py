@@ -113,10 +113,13 @@ def test_bad_sections_and_pages_are_refused_in_chinese(
         filing_office.queue(rt, people.filing_officer.id, section="everything")
     with pytest.raises(InvalidInput, match="翻页时请指明栏目"):
         filing_office.queue(rt, people.filing_officer.id, page=2)
+    with pytest.raises(InvalidInput, match="页码须在 1 到 100000 之间"):
+        filing_office.queue(rt, people.filing_officer.id, section="late", page=10**20)
     v = visitor(people.filing_officer)
     assert v.get("/filing-office?section=everything").status_code == 422
-    r = v.get("/filing-office?section=late&page=x")
-    assert r.status_code == 422 and "请求参数有误：page" in text_of(r.text)
+    for page in ("x", "0", "99999999999999999999"):
+        r = v.get(f"/filing-office?section=late&page={page}")
+        assert r.status_code == 422 and "请求参数有误：page" in text_of(r.text), page
 
 
 def test_the_api_serves_the_same_figures_a_section_at_a_time(

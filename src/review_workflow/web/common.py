@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
+from fastapi import Path as InPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -140,6 +141,8 @@ async def verified_form(request: Request) -> MultiForm:
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+# A row number in an address: a number the database can compare (larger ones are "not found", not a 500).
+RowId = Annotated[int, InPath(ge=1, le=2**31 - 1)]
 PageUser = Annotated[int, Depends(page_user)]
 VerifiedForm = Annotated[MultiForm, Depends(verified_form)]
 

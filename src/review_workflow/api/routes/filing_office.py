@@ -24,7 +24,7 @@ def queue(
     rt: RuntimeDep,
     user: CurrentUser,
     section: Annotated[str | None, Query(description=SECTION_HELP)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE_SIZE)] = 20,
 ) -> FilingQueue:
     return filing_office.queue(rt, user, section=section, page=page, page_size=page_size)

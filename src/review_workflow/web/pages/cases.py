@@ -19,10 +19,11 @@ from ...errors import (
 from ...services import accounts, cases, queries
 from .. import forms
 from ..case_view import case_page, field_list
-from ..common import PageRoute, PageUser, RuntimeDep, VerifiedForm, flash, render
+from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, flash, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_PAGE = 100_000  # beyond any real list; a larger page number would overflow the database's offset
 
 
 @router.get("/cases")
@@ -32,7 +33,7 @@ def case_list(
     user: PageUser,
     q: str = "",
     state: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     found = queries.list_cases(rt, user, q=q or None, state=state or None, page=page)
     states = {name: s.title for wf in rt.workflows.values() for name, s in wf.definition.states.items()}
@@ -106,13 +107,13 @@ def _case(
 
 
 @router.get("/cases/{case_id}")
-def case_detail(request: Request, user: PageUser, case_id: int) -> Response:
+def case_detail(request: Request, user: PageUser, case_id: RowId) -> Response:
     return _case(request, user, case_id)
 
 
 @router.post("/cases/{case_id}/events/{event}")
 def fire_event(
-    request: Request, rt: RuntimeDep, user: PageUser, case_id: int, event: str, form: VerifiedForm
+    request: Request, rt: RuntimeDep, user: PageUser, case_id: RowId, event: str, form: VerifiedForm
 ) -> Response:
     case = queries.get_case(rt, user, case_id)
     t = rt.workflow(case.workflow).definition.transition(event)
@@ -162,7 +163,7 @@ def fire_event(
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}")
-def download(rt: RuntimeDep, user: PageUser, case_id: int, doc_id: int) -> Response:
+def download(rt: RuntimeDep, user: PageUser, case_id: RowId, doc_id: RowId) -> Response:
     filename, content = queries.get_document(rt, user, case_id, doc_id)
     disposition = f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"
     return Response(content, media_type=DOCX, headers={"Content-Disposition": disposition})

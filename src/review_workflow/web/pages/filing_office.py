@@ -15,7 +15,6 @@ from ..common import PageRoute, PageUser, RuntimeDep, render
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OVERVIEW_ROWS = 10  # per section when all are shown
 SECTION_ROWS = 20  # on one section's own pages
-MAX_PAGE = 100_000
 
 
 @router.get("/filing-office")
@@ -24,7 +23,7 @@ def filing_queue(
     rt: RuntimeDep,
     user: PageUser,
     section: str = "",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE)] = 1,
 ) -> Response:
     found = filing_office.queue(
         rt,

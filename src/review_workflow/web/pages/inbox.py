@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...services import notifications, worklist
-from ..common import PageRoute, PageUser, RuntimeDep, VerifiedForm, flash, render, safe_next
+from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, flash, render, safe_next
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 URGENCY_TITLES = {"overdue": "已逾期", "warning": "即将到期", "normal": "期限内", "none": "无期限"}
@@ -22,7 +22,7 @@ def inbox(request: Request, rt: RuntimeDep, user: PageUser, unread: bool = False
 
 @router.post("/notifications/{notification_id}/read")
 def mark_read(
-    request: Request, rt: RuntimeDep, user: PageUser, notification_id: int, form: VerifiedForm
+    request: Request, rt: RuntimeDep, user: PageUser, notification_id: RowId, form: VerifiedForm
 ) -> Response:
     notifications.mark_read(rt, user, notification_id)
     flash(request, "已标记为已读。")
