@@ -72,6 +72,17 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "lax-"))))
 
 
+def _title(specs: dict[str, FieldSpec], path: list[str]) -> str:
+    """The person-readable name of a field, down to an item's sub-field (findings.0.problem → 存在的问题)."""
+    spec = specs.get(path[0])
+    if spec is None:
+        return path[0]
+    rest = [p for p in path[1:] if not p.isdigit()]
+    if rest and spec.fields and rest[0] in spec.fields:
+        return _title(spec.fields, rest)
+    return spec.title or path[0]
+
+
 def validate(model: type[BaseModel], payload: Any, titles: dict[str, FieldSpec]) -> dict[str, Any]:
     """Return the cleaned payload (dates as ISO strings) or raise InvalidPayload in Chinese."""
     if not isinstance(payload, dict):
@@ -82,8 +93,7 @@ def validate(model: type[BaseModel], payload: Any, titles: dict[str, FieldSpec])
         details = []
         for err in exc.errors():
             field = _field_name(err["loc"])
-            top = field.split(".")[0]
-            title = titles[top].title if top in titles and titles[top].title else top
+            title = _title(titles, field.split("."))
             message = _MESSAGES.get(err["type"], err["msg"])
             if err["type"] == "literal_error":
                 message += f"：{err['ctx'].get('expected', '')}"

@@ -24,7 +24,12 @@ def auth(p: Person) -> dict[str, str]:
 
 
 def create(client: TestClient, p: Person, **extra: Any) -> dict[str, Any]:
-    body = {"workflow": "major_decision_review", "title": "某公司销售过期食品案", "party": "某食品有限公司", **extra}
+    body = {
+        "workflow": "major_decision_review",
+        "title": "某公司销售过期食品案",
+        "party": "某食品有限公司",
+        **extra,
+    }
     r = client.post("/api/cases", json=body, headers=auth(p))
     assert r.status_code == 201, r.text
     return r.json()
@@ -62,7 +67,10 @@ def test_workflows_show_states_transitions_roles_fields_and_mermaid(client: Test
     ret = next(t for t in wf["transitions"] if t["event"] == "return")
     assert ret["roles"] == ["reviewer"] and ret["sources"] == ["under_review"]
     findings = next(f for f in ret["payload"] if f["name"] == "findings")
-    assert findings["type"] == "list[object]" and {f["name"] for f in findings["fields"]} >= {"item", "problem"}
+    assert findings["type"] == "list[object]" and {f["name"] for f in findings["fields"]} >= {
+        "item",
+        "problem",
+    }
     assert wf["mermaid"].startswith("stateDiagram-v2")
     assert_error(client.get("/api/workflows/nope"), 404, "not_found")
 
@@ -110,20 +118,28 @@ def test_missing_or_bad_token_is_401(client: TestClient) -> None:
 
 def test_event_statuses_409_403_422_428(client: TestClient, people: People) -> None:
     case = create(client, people.handler)
-    assert_error(fire(client, people.reviewer, case, "approve", {"opinion": "x"}), 409, "transition_not_allowed")
+    assert_error(
+        fire(client, people.reviewer, case, "approve", {"opinion": "x"}), 409, "transition_not_allowed"
+    )
     assert_error(fire(client, people.reviewer, case, "submit", SUBMISSION), 403, "not_permitted")
     assert_error(fire(client, people.handler, case, "submit", {"summary": 1}), 422, "invalid_payload")
-    assert_error(fire(client, people.handler, case, "submit", ["not", "an", "object"]), 422, "invalid_request")
+    assert_error(
+        fire(client, people.handler, case, "submit", ["not", "an", "object"]), 422, "invalid_request"
+    )
     stale = {**case, "version": case["version"] + 5}
     assert_error(fire(client, people.handler, stale, "submit", SUBMISSION), 409, "stale_version")
     r = client.post(f"/api/cases/{case['id']}/events/submit", json=SUBMISSION, headers=auth(people.handler))
     assert_error(r, 428, "version_required")
     r = client.post(
-        f"/api/cases/{case['id']}/events/submit", json=SUBMISSION, headers={**auth(people.handler), "If-Match": "abc"}
+        f"/api/cases/{case['id']}/events/submit",
+        json=SUBMISSION,
+        headers={**auth(people.handler), "If-Match": "abc"},
     )
     assert_error(r, 428, "version_required")
     etag = client.post(
-        f"/api/cases/{case['id']}/events/submit", json=SUBMISSION, headers={**auth(people.handler), "If-Match": '"1"'}
+        f"/api/cases/{case['id']}/events/submit",
+        json=SUBMISSION,
+        headers={**auth(people.handler), "If-Match": '"1"'},
     )
     assert ok(etag)["state"] == "under_review"
 
@@ -134,20 +150,34 @@ def test_guard_refusal_is_403_with_the_reason(client: TestClient, people: People
     r = fire(client, people.unqualified_reviewer, case, "approve", {"opinion": "同意"})
     assert_error(r, 403, "guard_rejected")
     assert "法律职业资格" in r.json()["message"]
-    r = client.post("/api/cases", json={"workflow": "major_decision_review", "title": "a", "party": "b"},
-                    headers=auth(people.expired_handler))
+    r = client.post(
+        "/api/cases",
+        json={"workflow": "major_decision_review", "title": "a", "party": "b"},
+        headers=auth(people.expired_handler),
+    )
     assert_error(r, 403, "guard_rejected")
 
 
 def test_create_case_validation(client: TestClient, people: People) -> None:
-    r = client.post("/api/cases", json={"workflow": "major_decision_review", "title": ""}, headers=auth(people.handler))
+    r = client.post(
+        "/api/cases", json={"workflow": "major_decision_review", "title": ""}, headers=auth(people.handler)
+    )
     assert_error(r, 422, "invalid_request")
-    r = client.post("/api/cases", json={"workflow": "nope", "title": "a", "party": "b"}, headers=auth(people.handler))
+    r = client.post(
+        "/api/cases", json={"workflow": "nope", "title": "a", "party": "b"}, headers=auth(people.handler)
+    )
     assert_error(r, 404, "not_found")
-    r = client.post("/api/cases", json={"workflow": "major_decision_review", "title": "a", "party": "b"},
-                    headers=auth(people.reviewer))
+    r = client.post(
+        "/api/cases",
+        json={"workflow": "major_decision_review", "title": "a", "party": "b"},
+        headers=auth(people.reviewer),
+    )
     assert_error(r, 403, "not_permitted")
-    r = client.post("/api/cases", content=b"{not json", headers={**auth(people.handler), "Content-Type": "application/json"})
+    r = client.post(
+        "/api/cases",
+        content=b"{not json",
+        headers={**auth(people.handler), "Content-Type": "application/json"},
+    )
     assert_error(r, 422, "invalid_request")
 
 
@@ -157,8 +187,12 @@ def test_other_agencies_cases_are_404_and_lists_are_scoped(client: TestClient, p
     assert_error(client.get("/api/cases/999999", headers=auth(people.handler)), 404, "not_found")
     assert client.get("/api/cases", headers=auth(people.outsider)).json()["count"] == 0
     assert client.get("/api/cases", headers=auth(people.supervisor)).json()["count"] == 1
-    assert_error(client.get(f"/api/cases/{case['id']}/documents/1", headers=auth(people.outsider)), 404, "not_found")
-    assert_error(client.get(f"/api/cases/{case['id']}/documents/999", headers=auth(people.handler)), 404, "not_found")
+    assert_error(
+        client.get(f"/api/cases/{case['id']}/documents/1", headers=auth(people.outsider)), 404, "not_found"
+    )
+    assert_error(
+        client.get(f"/api/cases/{case['id']}/documents/999", headers=auth(people.handler)), 404, "not_found"
+    )
 
 
 def test_case_list_filters_and_pages(client: TestClient, people: People) -> None:
@@ -166,10 +200,17 @@ def test_case_list_filters_and_pages(client: TestClient, people: People) -> None
         create(client, people.handler, title=f"第{i}号案件")
     r = ok(client.get("/api/cases", params={"page": 2, "page_size": 2}, headers=auth(people.handler)))
     assert (r["count"], len(r["data"]), r["page"]) == (3, 1, 2)
-    r = ok(client.get("/api/cases", params={"q": "第1号", "state": "drafting", "workflow": "major_decision_review"},
-                      headers=auth(people.handler)))
+    r = ok(
+        client.get(
+            "/api/cases",
+            params={"q": "第1号", "state": "drafting", "workflow": "major_decision_review"},
+            headers=auth(people.handler),
+        )
+    )
     assert [c["title"] for c in r["data"]] == ["第1号案件"]
-    assert_error(client.get("/api/cases", params={"page": 0}, headers=auth(people.handler)), 422, "invalid_request")
+    assert_error(
+        client.get("/api/cases", params={"page": 0}, headers=auth(people.handler)), 422, "invalid_request"
+    )
 
 
 def test_tasks_list_what_the_caller_can_act_on(client: TestClient, people: People) -> None:
@@ -183,3 +224,30 @@ def test_tasks_list_what_the_caller_can_act_on(client: TestClient, people: Peopl
 
 def test_unknown_route_is_a_json_404(client: TestClient) -> None:
     assert_error(client.get("/api/nothing-here"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/cases/99999999999999999999",
+        "/api/cases?page=99999999999999999999",
+        "/api/cases?page=100001",
+        "/api/deadlines?page_size=101",
+        "/api/cases/1/documents/99999999999999999999",
+        "/api/notifications?page=0",
+    ],
+)
+def test_ids_and_pages_out_of_range_are_a_422_not_a_500(
+    client: TestClient, people: People, path: str
+) -> None:
+    assert_error(client.get(path, headers=auth(people.handler)), 422, "invalid_request")
+
+
+def test_a_missing_sub_field_is_named_by_its_own_title(client: TestClient, people: People) -> None:
+    case = ok(fire(client, people.handler, create(client, people.handler), "submit", SUBMISSION))
+    bad = {**RETURN, "findings": [{"item": "程序是否合法"}]}
+    r = fire(client, people.reviewer, case, "return", bad)
+    assert_error(r, 422, "invalid_payload")
+    assert r.json()["details"] == [
+        {"field": "findings.0.problem", "message": "存在的问题（findings.0.problem）缺少必填字段"}
+    ]

@@ -308,6 +308,7 @@ def test_a_disclosed_penalty_that_is_revoked_is_withdrawn_within_three_working_d
         "revoke",
         {"reason_type": "被撤销", "reason": "行政复议决定撤销该处罚决定。"},
     )
+    assert ok(client.get("/api/public/disclosures"))["count"] == 1  # disclosed until it is withdrawn
     withdrawal = [
         d for d in detail(client, people.handler, disclosure["id"])["deadlines"] if d["status"] == "open"
     ]

@@ -15,8 +15,8 @@ from review_workflow.models import Deadline, Notification
 from review_workflow.runtime import Runtime
 from review_workflow.schemas import CasePublic
 from review_workflow.services.alerts import sweep, tick
-from review_workflow.services.delivery import dispatch
 from review_workflow.services.cases import fire, start_case
+from review_workflow.services.delivery import dispatch
 from tests.conftest import SUBMISSION, People, Person, pin_clock
 from tests.servers import SmtpSink, WebhookSink, free_port
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..errors import NotAuthenticated, VersionRequired
 from ..runtime import Runtime
-from ..services import queries
+from ..services import paging, queries
 
 bearer = HTTPBearer(
     auto_error=False, description="每个用户一个令牌（review-workflow demo 会写出演示用户的令牌）"
@@ -45,3 +45,9 @@ def expected_version(if_match: Annotated[str | None, Header(description="案件�
 
 
 ExpectedVersion = Annotated[int, Depends(expected_version)]
+
+
+# Bounds that keep ids and offsets inside what every database accepts (a larger number is a 422).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="编号")]
+PageNo = Annotated[int, Query(ge=1, le=paging.MAX_PAGE, description="页码，从 1 开始")]
+PageSize = Annotated[int, Query(ge=1, le=paging.MAX_PAGE_SIZE, description="每页条数")]

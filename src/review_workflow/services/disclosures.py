@@ -16,11 +16,11 @@ from ..masking import mask_id_number, mask_personal_info
 from ..models import Instance
 from ..runtime import Runtime
 from ..schemas import PublicDisclosure, PublicDisclosures
+from .paging import check_page
 
 WORKFLOW = "enforcement_disclosure"
-# Disclosed now: published, and still published while a correction is being prepared.
-SHOWN = {"published": ("published", "correcting"), "withdrawn": ("withdrawn",)}
-MAX_PAGE_SIZE = 100
+# Disclosed now: published, and still published while a correction or a withdrawal is being prepared.
+SHOWN = {"published": ("published", "correcting", "revoking"), "withdrawn": ("withdrawn",)}
 
 
 def _public(inst: Instance) -> PublicDisclosure:
@@ -55,8 +55,7 @@ def list_public(
     """Disclosures as the public sees them: newest decision first, paginated."""
     if status not in SHOWN:
         raise InvalidInput(f"status 只能是 published（公示中）或 withdrawn（已撤回），收到：{status}")
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    offset = check_page(page, page_size)
     query = select(Instance).where(Instance.workflow == WORKFLOW, Instance.state.in_(SHOWN[status]))
     if q and q.strip():
         like = f"%{q.strip()}%"
@@ -64,6 +63,6 @@ def list_public(
     with UnitOfWork(rt.sessions) as session:
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
-            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset((page - 1) * page_size).limit(page_size)
+            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset(offset).limit(page_size)
         ).unique()
         return PublicDisclosures(data=[_public(r) for r in rows], count=count, page=page, page_size=page_size)

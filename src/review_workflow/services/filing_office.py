@@ -24,14 +24,13 @@ from ..models import Deadline, Instance, User
 from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
 from .actors import load_user, sees_all
+from .paging import check_page
 from .views import deadline_public
 from .worklist import Urgency, deadline_urgency
 
 WORKFLOW = "major_penalty_filing"
 TIMER = "filing_period"  # 自作出决定之日起15日内报送（the rule itself lives in the YAML）
 ROLE = "filing_officer"
-MAX_PAGE_SIZE = 100
-MAX_PAGE = 100_000  # beyond any real queue; a larger number would overflow the database's offset
 
 # key → title, in the order the page shows them.
 SECTIONS: dict[str, str] = {
@@ -198,8 +197,7 @@ def queue(
         raise InvalidInput(
             f"没有“{section}”这一栏；可选：{'、'.join(f'{k}（{t}）' for k, t in SECTIONS.items())}"
         )
-    if not 1 <= page <= MAX_PAGE or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"页码须在 1 到 {MAX_PAGE} 之间，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    check_page(page, page_size)
     if page > 1 and section is None:
         raise InvalidInput("翻页时请指明栏目（section）")
     if WORKFLOW not in rt.workflows:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 
 from ..db import UnitOfWork
 from ..errors import NotFound, NotPermitted
@@ -10,6 +12,7 @@ from ..models import Notification
 from ..runtime import Runtime
 from ..schemas import NotificationPublic, NotificationsPublic
 from .actors import load_user
+from .paging import check_page
 
 
 def _public(row: Notification) -> NotificationPublic:
@@ -30,12 +33,11 @@ def _public(row: Notification) -> NotificationPublic:
     )
 
 
-def _page(rt: Runtime, query, page: int, page_size: int) -> NotificationsPublic:  # type: ignore[no-untyped-def]
+def _page(rt: Runtime, query: Select[Any], page: int, page_size: int) -> NotificationsPublic:
+    offset = check_page(page, page_size)
     with UnitOfWork(rt.sessions) as session:
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(
-            query.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size)
-        )
+        rows = session.scalars(query.order_by(Notification.id.desc()).offset(offset).limit(page_size))
         return NotificationsPublic(
             data=[_public(r) for r in rows.unique()], count=count, page=page, page_size=page_size
         )

@@ -29,6 +29,7 @@ from ..schemas import (
 from .actors import as_actor, load_user, sees_all, user_by_token
 from .cases import load_case, visible
 from .moves import facts
+from .paging import check_page
 from .timers import open_deadlines
 from .views import (
     audit_public,
@@ -40,8 +41,6 @@ from .views import (
     workflow_public,
     workflow_summary,
 )
-
-MAX_PAGE_SIZE = 100
 
 
 def authenticate(rt: Runtime, token: str) -> int:
@@ -138,8 +137,7 @@ def list_cases(
     page_size: int | None = None,
 ) -> CasesPublic:
     page_size = page_size or rt.settings.page_size
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    offset = check_page(page, page_size)
     if workflow:
         rt.workflow(workflow)
     with UnitOfWork(rt.sessions) as session:
@@ -154,9 +152,7 @@ def list_cases(
             query = query.where(or_(Instance.title.ilike(like), Instance.party.ilike(like)))
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
-            query.order_by(Instance.updated_at.desc(), Instance.id.desc())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
+            query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset(offset).limit(page_size)
         ).unique()
         return CasesPublic(
             data=[case_public(rt, r) for r in rows], count=count, page=page, page_size=page_size
@@ -217,8 +213,7 @@ def list_deadlines(
     page_size = page_size or rt.settings.page_size
     if status and status not in DEADLINE_STATUSES:
         raise InvalidInput(f"期限状态应为 {'、'.join(DEADLINE_STATUSES)} 之一，收到：{status}")
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"页码须从 1 开始，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
+    offset = check_page(page, page_size)
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
         query = select(Deadline)
@@ -232,7 +227,7 @@ def list_deadlines(
             query = query.where(Deadline.responsible_id == responsible)
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
-            query.order_by(Deadline.due, Deadline.id).offset((page - 1) * page_size).limit(page_size)
+            query.order_by(Deadline.due, Deadline.id).offset(offset).limit(page_size)
         ).unique()
         today = rt.clock.today()
         return DeadlinesPublic(

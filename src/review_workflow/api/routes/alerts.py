@@ -7,13 +7,11 @@ from fastapi import APIRouter, Query
 
 from ...schemas import DeadlinesPublic, NotificationPublic, NotificationsPublic
 from ...services import notifications, queries
-from ..deps import CurrentUser, RuntimeDep
+from ..deps import CurrentUser, PageNo, PageSize, RowId, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["deadlines"])
 ERRORS = error_responses(401, 403, 404, 422)
-Page = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)]
 
 
 @router.get("/deadlines", summary="期限列表（可见案件的，按到期日排序）", responses=ERRORS)
@@ -23,7 +21,7 @@ def list_deadlines(
     status: Literal["open", "met", "missed", "cancelled"] | None = None,
     due_before: Annotated[date | None, Query(description="到期日早于此日")] = None,
     responsible: Annotated[int | None, Query(description="责任人用户编号")] = None,
-    page: Page = 1,
+    page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> DeadlinesPublic:
     return queries.list_deadlines(
@@ -39,13 +37,13 @@ def list_deadlines(
 
 @router.get("/notifications", summary="我的站内通知", responses=ERRORS)
 def my_notifications(
-    rt: RuntimeDep, user: CurrentUser, unread: bool = False, page: Page = 1, page_size: PageSize = 20
+    rt: RuntimeDep, user: CurrentUser, unread: bool = False, page: PageNo = 1, page_size: PageSize = 20
 ) -> NotificationsPublic:
     return notifications.inbox(rt, user, unread=unread, page=page, page_size=page_size)
 
 
 @router.post("/notifications/{notification_id}/read", summary="标记为已读", responses=ERRORS)
-def mark_read(rt: RuntimeDep, user: CurrentUser, notification_id: int) -> NotificationPublic:
+def mark_read(rt: RuntimeDep, user: CurrentUser, notification_id: RowId) -> NotificationPublic:
     return notifications.mark_read(rt, user, notification_id)
 
 
@@ -56,7 +54,7 @@ def deliveries(
     rt: RuntimeDep,
     user: CurrentUser,
     status: Literal["pending", "sent", "failed"] | None = None,
-    page: Page = 1,
+    page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> NotificationsPublic:
     return notifications.deliveries(rt, user, status=status, page=page, page_size=page_size)

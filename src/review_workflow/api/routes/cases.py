@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, TasksPublic
 from ...services import cases, queries
-from ..deps import CurrentUser, ExpectedVersion, RuntimeDep
+from ..deps import CurrentUser, ExpectedVersion, PageNo, PageSize, RowId, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api")
@@ -27,14 +27,14 @@ def list_cases(
     workflow: str | None = None,
     state: str | None = None,
     q: Annotated[str | None, Query(description="按案由或当事人检索")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)] = 20,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> CasesPublic:
     return queries.list_cases(rt, user, workflow=workflow, state=state, q=q, page=page, page_size=page_size)
 
 
 @router.get("/cases/{case_id}", summary="案件详情：状态、可执行事件、历史、文书、期限", responses=ERRORS)
-def get_case(rt: RuntimeDep, user: CurrentUser, case_id: int) -> CaseDetail:
+def get_case(rt: RuntimeDep, user: CurrentUser, case_id: RowId) -> CaseDetail:
     return queries.get_case(rt, user, case_id)
 
 
@@ -42,7 +42,7 @@ def get_case(rt: RuntimeDep, user: CurrentUser, case_id: int) -> CaseDetail:
 def fire_event(
     rt: RuntimeDep,
     user: CurrentUser,
-    case_id: int,
+    case_id: RowId,
     event: str,
     version: ExpectedVersion,
     payload: Annotated[dict[str, Any] | None, Body()] = None,
@@ -56,7 +56,7 @@ def fire_event(
     response_class=Response,
     responses={200: {"content": {DOCX: {}}}, **ERRORS},
 )
-def download_document(rt: RuntimeDep, user: CurrentUser, case_id: int, doc_id: int) -> Response:
+def download_document(rt: RuntimeDep, user: CurrentUser, case_id: RowId, doc_id: RowId) -> Response:
     filename, content = queries.get_document(rt, user, case_id, doc_id)
     return Response(
         content,

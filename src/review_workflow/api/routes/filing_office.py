@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from ...services import filing_office
 from ...services.filing_office import FilingQueue
-from ..deps import CurrentUser, RuntimeDep
+from ..deps import CurrentUser, PageNo, PageSize, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/filing-office", tags=["filing-office"])
@@ -24,7 +24,7 @@ def queue(
     rt: RuntimeDep,
     user: CurrentUser,
     section: Annotated[str | None, Query(description=SECTION_HELP)] = None,
-    page: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE_SIZE)] = 20,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> FilingQueue:
     return filing_office.queue(rt, user, section=section, page=page, page_size=page_size)

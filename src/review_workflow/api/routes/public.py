@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from ...schemas import PublicDisclosures
 from ...services import disclosures
-from ..deps import RuntimeDep
+from ..deps import PageNo, PageSize, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/public", tags=["public"])
@@ -21,7 +21,7 @@ def list_disclosures(
     rt: RuntimeDep,
     status: Literal["published", "withdrawn"] = "published",
     q: Annotated[str | None, Query(description="按案由或当事人检索")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=disclosures.MAX_PAGE_SIZE)] = 20,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> PublicDisclosures:
     return disclosures.list_public(rt, status=status, q=q, page=page, page_size=page_size)

@@ -16,14 +16,13 @@ from ...errors import (
     TransitionNotAllowed,
     WorkflowError,
 )
-from ...services import accounts, cases, queries
+from ...services import accounts, cases, paging, queries
 from .. import forms
 from ..case_view import case_page, field_list
 from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, flash, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_PAGE = 100_000  # beyond any real list; a larger page number would overflow the database's offset
 
 
 @router.get("/cases")
@@ -33,7 +32,7 @@ def case_list(
     user: PageUser,
     q: str = "",
     state: str = "",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=paging.MAX_PAGE)] = 1,
 ) -> Response:
     found = queries.list_cases(rt, user, q=q or None, state=state or None, page=page)
     states = {name: s.title for wf in rt.workflows.values() for name, s in wf.definition.states.items()}

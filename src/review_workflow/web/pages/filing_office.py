@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ...services import filing_office
+from ...services import filing_office, paging
 from ..common import PageRoute, PageUser, RuntimeDep, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -23,7 +23,7 @@ def filing_queue(
     rt: RuntimeDep,
     user: PageUser,
     section: str = "",
-    page: Annotated[int, Query(ge=1, le=filing_office.MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=paging.MAX_PAGE)] = 1,
 ) -> Response:
     found = filing_office.queue(
         rt,

@@ -10,12 +10,11 @@ from typing import Annotated, Literal, cast
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ...services import disclosures
+from ...services import disclosures, paging
 from ..common import PageRoute, RuntimeDep, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 10
-MAX_PAGE = 100_000  # far beyond any real list; keeps the offset a number the database accepts
 TABS = {"published": "公示中", "withdrawn": "已撤回的公示"}
 
 
@@ -25,7 +24,7 @@ def public_disclosures(
     rt: RuntimeDep,
     status: str = "published",
     q: Annotated[str, Query(max_length=100)] = "",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=paging.MAX_PAGE)] = 1,
 ) -> Response:
     shown = cast(Literal["published", "withdrawn"], status)  # the service refuses anything else
     found = disclosures.list_public(rt, status=shown, q=q or None, page=page, page_size=PAGE_SIZE)
