@@ -36,6 +36,7 @@ from review_workflow.channels import (
 )
 
 HOST = "127.0.0.1"
+WEBHOOK_SECRET = "webhook-测试密钥-s3cret"  # what the tests' receivers check signatures with
 
 
 def free_port() -> int:

@@ -145,14 +145,19 @@ def reviewed_and_discussed(client: TestClient, people: People, case: dict[str, A
     return move(client, people.agency_head, case, "discuss", discussion)
 
 
+def decided_major(client: TestClient, people: People) -> dict[str, Any]:
+    """A major penalty on an organisation: reviewed, discussed, decided on Fri 2026-02-13 (¥200,000)."""
+    case = reviewed_and_discussed(client, people, notified(client, people))
+    pin_clock(client.app.state.runtime, "2026-02-13T10:00:00")  # type: ignore[attr-defined]
+    return move(
+        client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000)
+    )
+
+
 def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosure(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(rt, "2026-02-13T10:00:00")
-    case = move(
-        client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000)
-    )
+    case = decided_major(client, people)
     assert case["state"] == "decided" and case["data"]["decision_no"] == "郑市监〔2026〕7号"
 
     links = {c["workflow"]: c for c in detail(client, people.handler, case["id"])["children"]}
@@ -225,9 +230,7 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
 def test_the_filing_office_sees_and_acts_on_filings_addressed_to_it_only(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(rt, "2026-02-13T10:00:00")
-    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    decided_major(client, people)
     listed = ok(client.get("/api/cases?workflow=major_penalty_filing", headers=auth(people.filing_officer)))
     assert listed["count"] == 1
     assert (
@@ -245,9 +248,7 @@ def test_the_filing_office_sees_and_acts_on_filings_addressed_to_it_only(
 def test_a_filing_made_after_fifteen_days_is_recorded_late(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(rt, "2026-02-13T10:00:00")
-    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    case = decided_major(client, people)
     filing = child(client, people.handler, case["id"], "major_penalty_filing")
     pin_clock(rt, "2026-03-02T09:00:00")
     [period] = detail(client, people.handler, filing["id"])["deadlines"]
@@ -260,9 +261,7 @@ def test_a_filing_made_after_fifteen_days_is_recorded_late(
 def test_a_correction_notice_is_issued_by_the_office_and_answered(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(rt, "2026-02-13T10:00:00")
-    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    case = decided_major(client, people)
     filing = child(client, people.handler, case["id"], "major_penalty_filing")
     filing = move(client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件"]})
     filing = move(client, people.filing_officer, filing, "receive", {})
@@ -291,9 +290,7 @@ def test_a_correction_notice_is_issued_by_the_office_and_answered(
 def test_a_disclosed_penalty_that_is_revoked_is_withdrawn_within_three_working_days(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(rt, "2026-02-13T10:00:00")
-    move(client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000))
+    case = decided_major(client, people)
     disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
     disclosure = move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
     public = ok(client.get("/api/public/disclosures"))

@@ -4,9 +4,7 @@ real SMTP server and a real webhook receiver, retrying until they are up. SQLite
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -18,9 +16,8 @@ from review_workflow.services.alerts import sweep, tick
 from review_workflow.services.cases import fire, start_case
 from review_workflow.services.delivery import dispatch
 from tests.conftest import SUBMISSION, People, Person, pin_clock
+from tests.servers import WEBHOOK_SECRET as SECRET
 from tests.servers import SmtpSink, WebhookSink, free_port
-
-SECRET = "webhook-测试密钥"
 
 
 def submitted(rt: Runtime, people: People) -> CasePublic:
@@ -47,18 +44,6 @@ def with_channels(
     if webhook_url is not None:
         update.update(webhook_url=webhook_url, webhook_secret=SECRET)
     rt.settings = rt.settings.model_copy(update=update)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hook() -> Iterator[WebhookSink]:
-    with WebhookSink(SECRET) as sink:
-        yield sink
 
 
 def test_nothing_is_sent_before_the_warning_date(rt: Runtime, people: People) -> None:

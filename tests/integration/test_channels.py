@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,10 +20,10 @@ from review_workflow.channels import (
     sign,
     verify,
 )
+from tests.servers import WEBHOOK_SECRET as SECRET
 from tests.servers import SmtpSink, WebhookSink, free_port
 
 NOW = datetime.fromisoformat("2026-03-02T09:30:00+08:00")
-SECRET = "测试密钥-s3cret"
 
 SUBJECT = "【提醒】法制审核期限即将到期：行政处罚案件（2026）第0042号"
 BODY = (
@@ -42,18 +41,6 @@ def alert(email: str | None = "zhangsan@example.gov.cn") -> Message:
         body=BODY,
         data={"case_id": 42, "deadline_id": 7, "kind": "即将到期", "due": "2026-03-05"},
     )
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hook() -> Iterator[WebhookSink]:
-    with WebhookSink(SECRET) as sink:
-        yield sink
 
 
 def smtp_settings(sink: SmtpSink, **overrides: object) -> SmtpSettings:
