@@ -385,3 +385,18 @@ def deterministic_bytes(doc: DocxDocument) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+def meeting_lines(doc: DocxDocument) -> None:
+    """The opening lines of a collective-discussion record (集体讨论记录, 重大复杂案件集体讨论笔录)."""
+    for line in (
+        "案由：{{ case.title }}",
+        "当事人：{{ case.party }}",
+        "时间：{{ doc.date }}",
+        "地点：{{ payload.place }}",
+        "主持人：{{ payload.host }}",
+        "出席人员：{{ payload.attendees|join('、') }}",
+        "汇报人：{{ payload.reporter }}",
+        "记录人：{{ payload.recorder }}",
+    ):
+        body(doc, line, indent=False)

@@ -21,6 +21,7 @@ from docx_layout import (
     head,
     heading1,
     heading2,
+    meeting_lines,
     new_document,
     numbered,
     paragraph,
@@ -156,17 +157,7 @@ def penalty_discussion_record() -> DocxDocument:
     """重大复杂案件集体讨论笔录 (event discuss; 行政处罚法 art. 57)."""
     doc = new_document("重大复杂案件集体讨论笔录")
     head(doc, "重大复杂案件集体讨论笔录")
-    for line in (
-        "案由：{{ case.title }}",
-        "当事人：{{ case.party }}",
-        "时间：{{ doc.date }}",
-        "地点：{{ payload.place }}",
-        "主持人：{{ payload.host }}",
-        "出席人员：{{ payload.attendees|join('、') }}",
-        "汇报人：{{ payload.reporter }}",
-        "记录人：{{ payload.recorder }}",
-    ):
-        body(doc, line, indent=False)
+    meeting_lines(doc)
     heading1(doc, "一、案件事实")
     body(doc, "{{ data.facts }}")
     heading1(doc, "二、拟处罚意见")

@@ -17,6 +17,7 @@ from docx_layout import (
     form_row,
     heading1,
     heading2,
+    meeting_lines,
     new_document,
     number_line,
     paragraph,
@@ -114,17 +115,7 @@ def collective_discussion_record() -> DocxDocument:
     title(doc, "{{ agency.name }}")
     title(doc, "集体讨论记录")
     number_line(doc)
-    for line in (
-        "案由：{{ case.title }}",
-        "当事人：{{ case.party }}",
-        "时间：{{ doc.date }}",
-        "地点：{{ payload.place }}",
-        "主持人：{{ payload.host }}",
-        "出席人员：{{ payload.attendees|join('、') }}",
-        "汇报人：{{ payload.reporter }}",
-        "记录人：{{ payload.recorder }}",
-    ):
-        body(doc, line, indent=False)
+    meeting_lines(doc)
     heading1(doc, "一、案情摘要")
     body(doc, "{{ data.summary }}")
     heading1(doc, "二、法制审核意见")
