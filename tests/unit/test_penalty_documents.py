@@ -806,15 +806,6 @@ def test_every_rendered_run_has_east_asian_font_and_zh_cn(template: Path) -> Non
 
 
 @pytest.mark.parametrize("template", NEW_TEMPLATES, ids=lambda t: t.stem)
-def test_template_runs_carry_the_same_font_for_every_script(template: Path) -> None:
-    for r in all_runs(docx.Document(str(template))):
-        fonts = r.find(qn("w:rPr") + "/" + qn("w:rFonts"))
-        assert fonts is not None
-        assert fonts.get(qn("w:eastAsia")) == fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi"))
-        assert r.find(qn("w:rPr") + "/" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
-
-
-@pytest.mark.parametrize("template", NEW_TEMPLATES, ids=lambda t: t.stem)
 def test_page_text_block_and_line_pitch_follow_gbt_9704(template: Path) -> None:
     document = docx.Document(str(template))
     section = document.sections[0]
