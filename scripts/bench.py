@@ -299,7 +299,7 @@ def section_calendar(ctx: Ctx) -> Result:
     import chinese_calendar  # type: ignore[import-untyped]
     from bench_calendar import RULES, loop_due, per_call
 
-    from review_workflow.calendar import WorkCalendar, arrangements_from_chinese_calendar
+    from review_workflow.core.calendar import WorkCalendar, arrangements_from_chinese_calendar
 
     res = Result("Working-day arithmetic")
     cal = WorkCalendar(arrangements_from_chinese_calendar())

@@ -19,7 +19,7 @@ from functools import cache
 
 import chinese_calendar  # type: ignore[import-untyped]
 
-from review_workflow.calendar import WorkCalendar, arrangements_from_chinese_calendar
+from review_workflow.core.calendar import WorkCalendar, arrangements_from_chinese_calendar
 
 RULES = ("7wd", "20wd", "60wd", "15d", "90d")
 

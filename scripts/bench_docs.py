@@ -16,7 +16,7 @@ from bench_common import APPROVE, RESUBMIT, RETURN, SUBMISSION, TODAY, median
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
 from review_workflow import documents
-from review_workflow.documents import format_chinese_date, render_document
+from review_workflow.core.documents import format_chinese_date, render_document
 
 
 def context() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from bench_common import REVIEW_PATH, TODAY, WORKFLOW, median
 from transitions import Machine
 
-from review_workflow.guards import Actor, CaseFacts, GuardContext
+from review_workflow.core.guards import Actor, CaseFacts, GuardContext
 from review_workflow.runtime import load_workflows
 
 HANDLER = Actor(

@@ -16,10 +16,10 @@ from typing import Any, Protocol
 from bench_common import PINNED_NOW, REVIEW_PATH, WORKFLOW, Cast, median
 from sqlalchemy import Engine, insert, select, update
 
-from review_workflow.audit import event_hash
-from review_workflow.models import AuditEvent, Instance
+from review_workflow.core.audit import event_hash
 from review_workflow.runtime import Runtime
 from review_workflow.services.cases import fire, start_case
+from review_workflow.storage.models import AuditEvent, Instance
 
 
 class Contestant(Protocol):

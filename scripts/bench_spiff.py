@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from review_workflow.audit import event_hash
+from review_workflow.core.audit import event_hash
 
 BPMN = Path(__file__).resolve().parent / "bpmn" / "major_decision_review.bpmn"
 PROCESS = "major_decision_review"

@@ -19,10 +19,10 @@ from bench_common import PINNED_NOW, TODAY, Cast, median
 from sqlalchemy import and_, event, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from review_workflow.db import UnitOfWork
-from review_workflow.models import Deadline, Instance
 from review_workflow.runtime import Runtime
 from review_workflow.services import alerts
+from review_workflow.storage.db import UnitOfWork
+from review_workflow.storage.models import Deadline, Instance
 
 DUE = 1_000
 CASES = 1_000  # the deadlines are spread over this many cases

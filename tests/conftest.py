@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from review_workflow.clock import Clock
 from review_workflow.config import Settings
+from review_workflow.core.clock import Clock
 from review_workflow.runtime import Runtime, build_runtime
 from review_workflow.services.admin import NewUser, create_agency, create_user, init_database
 

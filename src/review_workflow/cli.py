@@ -14,8 +14,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .config import Settings
-from .definitions import to_mermaid
-from .errors import CalendarNotPublished, InvalidInput, WorkflowError
+from .core.definitions import to_mermaid
+from .core.errors import CalendarNotPublished, InvalidInput, WorkflowError
 from .runtime import Runtime, build_runtime
 
 app = typer.Typer(
@@ -73,9 +73,9 @@ def demo(
     reset: Annotated[bool, typer.Option("--reset", help="先清空数据库再写入演示数据")] = False,
 ) -> None:
     """写入演示数据：机关、各角色用户、处于不同状态的案件。"""
-    from .models import Base
     from .services.admin import init_database
     from .services.demo import load_demo
+    from .storage.models import Base
 
     rt = runtime()
     if reset:

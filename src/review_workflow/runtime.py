@@ -11,16 +11,16 @@ from pydantic import BaseModel
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import payloads
-from .calendar import WorkCalendar
-from .clock import Clock
 from .config import Settings
-from .db import make_engine, make_sessionmaker
-from .definitions import Definition
-from .engine import Engine
-from .errors import NotFound
-from .guards import GUARDS
-from .loader import load_definitions
+from .core import payloads
+from .core.calendar import WorkCalendar
+from .core.clock import Clock
+from .core.definitions import Definition
+from .core.engine import Engine
+from .core.errors import NotFound
+from .core.guards import GUARDS
+from .core.loader import load_definitions
+from .storage.db import make_engine, make_sessionmaker
 
 
 @dataclass

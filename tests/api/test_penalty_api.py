@@ -14,7 +14,7 @@ from docx import Document as Docx
 from fastapi.testclient import TestClient
 
 from review_workflow.api.app import create_app
-from review_workflow.documents import document_text
+from review_workflow.core.documents import document_text
 from review_workflow.runtime import Runtime
 from tests.conftest import SUBMISSION, People, Person, pin_clock
 

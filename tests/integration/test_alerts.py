@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from review_workflow.api.app import create_app
-from review_workflow.models import Deadline, Notification
 from review_workflow.runtime import Runtime
 from review_workflow.schemas import CasePublic
 from review_workflow.services.alerts import sweep, tick
 from review_workflow.services.cases import fire, start_case
 from review_workflow.services.delivery import dispatch
+from review_workflow.storage.models import Deadline, Notification
 from tests.conftest import SUBMISSION, People, Person, pin_clock
 from tests.servers import WEBHOOK_SECRET as SECRET
 from tests.servers import SmtpSink, WebhookSink, free_port

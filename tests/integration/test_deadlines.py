@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from review_workflow.config import PROJECT_ROOT
-from review_workflow.errors import GuardRejected, InvalidInput, NotPermitted
-from review_workflow.models import AuditEvent, Notification
+from review_workflow.core.errors import GuardRejected, InvalidInput, NotPermitted
 from review_workflow.runtime import Runtime
 from review_workflow.schemas import CasePublic, DeadlinePublic
 from review_workflow.services import calendar_admin, queries
 from review_workflow.services.cases import fire, start_case
+from review_workflow.storage.models import AuditEvent, Notification
 from tests.conftest import RETURN, SUBMISSION, People, pin_clock
 
 WF = "major_decision_review"

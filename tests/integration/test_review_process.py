@@ -10,7 +10,7 @@ from docx import Document as Docx
 from sqlalchemy import select, update
 from sqlalchemy.orm import undefer
 
-from review_workflow.errors import (
+from review_workflow.core.errors import (
     GuardRejected,
     InvalidPayload,
     NotFound,
@@ -18,10 +18,10 @@ from review_workflow.errors import (
     StaleVersion,
     TransitionNotAllowed,
 )
-from review_workflow.models import AuditEvent, Document
 from review_workflow.runtime import Runtime
 from review_workflow.services import admin, queries
 from review_workflow.services.cases import fire, start_case
+from review_workflow.storage.models import AuditEvent, Document
 from tests.conftest import DECIDE, RETURN, SUBMISSION, People
 
 WF = "major_decision_review"

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from review_workflow.models import Deadline, Notification
 from review_workflow.runtime import Runtime
 from review_workflow.services.cases import fire, start_case
+from review_workflow.storage.models import Deadline, Notification
 from tests.conftest import SUBMISSION, People
 from tests.servers import SmtpSink, WebhookSink
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import chinese_calendar  # type: ignore[import-untyped]
 import pytest
 
-from review_workflow.calendar import (
+from review_workflow.core.calendar import (
     HOLIDAY_NAMES_ZH,
     DueDate,
     Rule,
@@ -20,7 +20,7 @@ from review_workflow.calendar import (
     parse_arrangement,
     parse_rule,
 )
-from review_workflow.errors import CalendarNotPublished, InvalidInput
+from review_workflow.core.errors import CalendarNotPublished, InvalidInput
 
 ROOT = Path(__file__).resolve().parents[2]
 D = date

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from review_workflow.config import PROJECT_ROOT
-from review_workflow.definitions import to_mermaid
-from review_workflow.errors import DefinitionError
-from review_workflow.guards import GUARDS
-from review_workflow.loader import load_definition, load_definitions
+from review_workflow.core.definitions import to_mermaid
+from review_workflow.core.errors import DefinitionError
+from review_workflow.core.guards import GUARDS
+from review_workflow.core.loader import load_definition, load_definitions
 
 REAL = PROJECT_ROOT / "workflows" / "major_decision_review.yaml"
 

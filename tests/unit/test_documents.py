@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
-from review_workflow.documents import (
+from review_workflow.core.documents import (
     CONTEXT_KEYS,
     cn_number,
     document_text,

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from review_workflow.config import PROJECT_ROOT
-from review_workflow.engine import Engine
-from review_workflow.errors import GuardRejected, NotPermitted, TransitionNotAllowed
-from review_workflow.guards import GUARDS, Actor, CaseFacts, GuardContext
-from review_workflow.loader import load_definition
+from review_workflow.core.engine import Engine
+from review_workflow.core.errors import GuardRejected, NotPermitted, TransitionNotAllowed
+from review_workflow.core.guards import GUARDS, Actor, CaseFacts, GuardContext
+from review_workflow.core.loader import load_definition
 
 TODAY = date(2026, 3, 2)
 

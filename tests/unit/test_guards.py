@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from review_workflow.guards import (
+from review_workflow.core.guards import (
     Actor,
     CaseFacts,
     GuardContext,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from review_workflow.masking import is_id_card_number, mask_id_number, mask_personal_info, mask_phone
+from review_workflow.core.masking import is_id_card_number, mask_id_number, mask_personal_info, mask_phone
 
 # Valid check characters (GB 11643 and GB 32100).
 ID_CARD = "410102199003071230"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from review_workflow.errors import InvalidInput, NotPermitted
+from review_workflow.core.errors import InvalidInput, NotPermitted
 from review_workflow.runtime import Runtime
 from review_workflow.services import filing_office, queries
 from review_workflow.services.admin import create_agency

@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 
 from review_workflow.api.app import create_app
 from review_workflow.config import DEV_SECRET_KEY
-from review_workflow.db import UnitOfWork
-from review_workflow.errors import InvalidInput, NotAuthenticated
-from review_workflow.models import User
+from review_workflow.core.errors import InvalidInput, NotAuthenticated
 from review_workflow.runtime import Runtime
 from review_workflow.services import accounts, queries
 from review_workflow.services.admin import NewUser, create_user
+from review_workflow.storage.db import UnitOfWork
+from review_workflow.storage.models import User
 from tests.conftest import People, make_runtime
 from tests.web.conftest import PASSWORD, Visitor, csrf_of, submitted_case, text_of
 

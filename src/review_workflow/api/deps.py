@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..errors import NotAuthenticated, VersionRequired
+from ..core.errors import NotAuthenticated, VersionRequired
 from ..runtime import Runtime
 from ..services import paging, queries
 

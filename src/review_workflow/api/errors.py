@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..errors import WorkflowError
+from ..core.errors import WorkflowError
 from ..schemas import ErrorPublic
 
 log = logging.getLogger(__name__)

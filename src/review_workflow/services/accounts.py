@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..db import UnitOfWork
-from ..errors import InvalidInput, NotAuthenticated
-from ..models import Notification, User
+from ..core.errors import InvalidInput, NotAuthenticated
 from ..runtime import Runtime
 from ..schemas import Me, Named, WorkflowSummary
+from ..storage.db import UnitOfWork
+from ..storage.models import Notification, User
 from .actors import load_user
 from .filing_office import WORKFLOW as FILING_WORKFLOW
 from .filing_office import may_see_queue

@@ -8,9 +8,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotAuthenticated
-from ..guards import Actor
-from ..models import User
+from ..core.errors import NotAuthenticated
+from ..core.guards import Actor
+from ..storage.models import User
 
 
 def hash_token(token: str) -> str:

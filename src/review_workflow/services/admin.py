@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..audit import ChainBreak
-from ..db import UnitOfWork, create_schema
-from ..definitions import ROLES
-from ..errors import InvalidInput
-from ..models import Agency, AuditEvent, User
+from ..core.audit import ChainBreak
+from ..core.definitions import ROLES
+from ..core.errors import InvalidInput
 from ..runtime import Runtime
+from ..storage.db import UnitOfWork, create_schema
+from ..storage.models import Agency, AuditEvent, User
 from . import audit_trail
 from .accounts import hash_password
 from .actors import hash_token, new_token

@@ -15,9 +15,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from ..db import UnitOfWork
-from ..models import Deadline, Instance, User
 from ..runtime import Runtime
+from ..storage.db import UnitOfWork
+from ..storage.models import Deadline, Instance, User
 from . import outbox
 from .delivery import DispatchResult, dispatch
 from .timers import elapse

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit import ChainBreak, event_hash
-from ..models import AuditEvent, Instance
+from ..core.audit import ChainBreak, event_hash
+from ..storage.models import AuditEvent, Instance
 
 
 def record(

@@ -13,12 +13,12 @@ from typing import Literal
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from ..calendar import DueDate, Explanation, parse_arrangement
-from ..db import UnitOfWork
-from ..errors import NotPermitted
-from ..models import CalendarYear, Deadline, Instance
+from ..core.calendar import DueDate, Explanation, parse_arrangement
+from ..core.errors import NotPermitted
 from ..runtime import Runtime
 from ..schemas import CalendarYearPublic
+from ..storage.db import UnitOfWork
+from ..storage.models import CalendarYear, Deadline, Instance
 from . import audit_trail, outbox
 from .actors import load_user
 from .calendar_data import current_calendar

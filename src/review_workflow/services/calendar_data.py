@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from ..calendar import WorkCalendar, YearArrangement, arrangements_from_chinese_calendar
-from ..models import CalendarYear
+from ..core.calendar import WorkCalendar, YearArrangement, arrangements_from_chinese_calendar
 from ..runtime import Runtime
+from ..storage.models import CalendarYear
 
 
 def to_arrangement(row: CalendarYear) -> YearArrangement:

@@ -8,14 +8,14 @@ from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import payloads
-from ..db import UnitOfWork
-from ..engine import ROLE_TITLES
-from ..errors import GuardRejected, InvalidInput, NotFound, NotPermitted, StaleVersion
-from ..guards import GUARDS, CaseFacts, GuardContext
-from ..models import Instance, User
+from ..core import payloads
+from ..core.engine import ROLE_TITLES
+from ..core.errors import GuardRejected, InvalidInput, NotFound, NotPermitted, StaleVersion
+from ..core.guards import GUARDS, CaseFacts, GuardContext
 from ..runtime import Runtime
 from ..schemas import CasePublic
+from ..storage.db import UnitOfWork
+from ..storage.models import Instance, User
 from . import lookups
 from .actors import as_actor, load_user, sees_all
 from .lookups import Lookups

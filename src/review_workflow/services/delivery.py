@@ -13,10 +13,17 @@ from typing import NamedTuple
 
 from sqlalchemy import or_, select
 
-from ..channels import DeliveryFailed, Message, SmtpSettings, WebhookSettings, send_email, send_webhook
-from ..db import UnitOfWork
-from ..models import Notification
+from ..adapters.channels import (
+    DeliveryFailed,
+    Message,
+    SmtpSettings,
+    WebhookSettings,
+    send_email,
+    send_webhook,
+)
 from ..runtime import Runtime
+from ..storage.db import UnitOfWork
+from ..storage.models import Notification
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..db import UnitOfWork
-from ..errors import InvalidInput
-from ..models import Agency
+from ..core.errors import InvalidInput
 from ..runtime import Runtime
+from ..storage.db import UnitOfWork
+from ..storage.models import Agency
 from .accounts import demo_password
 from .admin import NewUser, create_agency, create_user
 from .cases import fire, start_case

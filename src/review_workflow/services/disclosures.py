@@ -10,12 +10,12 @@ from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 
-from ..db import UnitOfWork
-from ..errors import InvalidInput
-from ..masking import mask_id_number, mask_personal_info
-from ..models import Instance
+from ..core.errors import InvalidInput
+from ..core.masking import mask_id_number, mask_personal_info
 from ..runtime import Runtime
 from ..schemas import PublicDisclosure, PublicDisclosures
+from ..storage.db import UnitOfWork
+from ..storage.models import Instance
 from .paging import check_page
 
 WORKFLOW = "enforcement_disclosure"

@@ -18,11 +18,11 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from ..db import UnitOfWork
-from ..errors import InvalidInput, NotFound, NotPermitted
-from ..models import Deadline, Instance, User
+from ..core.errors import InvalidInput, NotFound, NotPermitted
 from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
+from ..storage.db import UnitOfWork
+from ..storage.models import Deadline, Instance, User
 from .actors import load_user, sees_all
 from .paging import check_page
 from .views import deadline_public

@@ -13,9 +13,9 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import Label
 
-from ..calendar import WorkCalendar
-from ..models import CalendarYear, Instance, User
+from ..core.calendar import WorkCalendar
 from ..runtime import Runtime
+from ..storage.models import CalendarYear, Instance, User
 from .calendar_data import calendar_for_stamp, current_calendar
 
 

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import payloads
-from ..definitions import ChildStart, Definition, TransitionSpec, sources_of
-from ..errors import InvalidInput, InvalidPayload
-from ..guards import GUARDS, CaseFacts, GuardContext
-from ..models import Agency, Deadline, Instance, User
+from ..core import payloads
+from ..core.definitions import ChildStart, Definition, TransitionSpec, sources_of
+from ..core.errors import InvalidInput, InvalidPayload
+from ..core.guards import GUARDS, CaseFacts, GuardContext
 from ..runtime import Runtime
+from ..storage.models import Agency, Deadline, Instance, User
 from . import audit_trail, timers
 from .actors import as_actor
 from .lookups import Lookups

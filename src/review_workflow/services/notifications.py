@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from ..db import UnitOfWork
-from ..errors import NotFound, NotPermitted
-from ..models import Notification
+from ..core.errors import NotFound, NotPermitted
 from ..runtime import Runtime
 from ..schemas import NotificationPublic, NotificationsPublic
+from ..storage.db import UnitOfWork
+from ..storage.models import Notification
 from .actors import load_user
 from .paging import check_page
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..db import upsert_insert
-from ..models import Notification, User
 from ..runtime import Runtime
+from ..storage.db import upsert_insert
+from ..storage.models import Notification, User
 
 # Rows per INSERT: 14 values each keeps a statement under SQLite's 32,766 bound parameters.
 CHUNK = 1000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput
+from ..core.errors import InvalidInput
 
 MAX_PAGE = 100_000  # far beyond any real list; keeps the offset a number every database accepts
 MAX_PAGE_SIZE = 100

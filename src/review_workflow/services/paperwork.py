@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..calendar import parse_rule
-from ..db import upsert_insert
-from ..definitions import DocumentRef
-from ..documents import format_chinese_date, format_document_number, render_document
-from ..models import AuditEvent, Deadline, Document, DocumentCounter, Instance, User
+from ..core.calendar import parse_rule
+from ..core.definitions import DocumentRef
+from ..core.documents import format_chinese_date, format_document_number, render_document
 from ..runtime import Runtime
+from ..storage.db import upsert_insert
+from ..storage.models import AuditEvent, Deadline, Document, DocumentCounter, Instance, User
 
 
 def next_serial(session: Session, agency_id: int, year: int) -> int:

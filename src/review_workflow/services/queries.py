@@ -8,11 +8,9 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..db import UnitOfWork
-from ..definitions import TransitionSpec
-from ..errors import InvalidInput, NotFound
-from ..guards import GuardContext
-from ..models import AuditEvent, Deadline, Document, Instance, User
+from ..core.definitions import TransitionSpec
+from ..core.errors import InvalidInput, NotFound
+from ..core.guards import GuardContext
 from ..runtime import Runtime
 from ..schemas import (
     CaseDetail,
@@ -26,6 +24,8 @@ from ..schemas import (
     WorkflowPublic,
     WorkflowSummary,
 )
+from ..storage.db import UnitOfWork
+from ..storage.models import AuditEvent, Deadline, Document, Instance, User
 from .actors import as_actor, load_user, sees_all, user_by_token
 from .cases import load_case, visible
 from .moves import facts

@@ -17,10 +17,10 @@ from pydantic import BaseModel
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..db import UnitOfWork
-from ..models import Agency, Deadline, Instance, User
 from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
+from ..storage.db import UnitOfWork
+from ..storage.models import Agency, Deadline, Instance, User
 from .actors import load_user, sees_all
 from .views import deadline_public
 

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
-from ..calendar import WorkCalendar
-from ..definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
-from ..errors import CalendarNotPublished
-from ..guards import OpenTimer
-from ..models import Deadline, Instance, User
+from ..core.calendar import WorkCalendar
+from ..core.definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
+from ..core.errors import CalendarNotPublished
+from ..core.guards import OpenTimer
 from ..runtime import Runtime
+from ..storage.models import Deadline, Instance, User
 from .lookups import Lookups
 
 _OPEN_DEADLINES = (

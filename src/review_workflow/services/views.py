@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..definitions import Definition, FieldSpec, TransitionSpec, sources_of, to_mermaid
-from ..models import AuditEvent, Deadline, Document, Instance
+from ..core.definitions import Definition, FieldSpec, TransitionSpec, sources_of, to_mermaid
 from ..runtime import Runtime
 from ..schemas import (
     AuditEventPublic,
@@ -21,6 +20,7 @@ from ..schemas import (
     WorkflowPublic,
     WorkflowSummary,
 )
+from ..storage.models import AuditEvent, Deadline, Document, Instance
 
 
 def field_public(name: str, spec: FieldSpec) -> FieldPublic:

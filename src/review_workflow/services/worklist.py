@@ -12,12 +12,12 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from ..calendar import Explanation
-from ..db import UnitOfWork
-from ..errors import CalendarNotPublished
-from ..models import Deadline
+from ..core.calendar import Explanation
+from ..core.errors import CalendarNotPublished
 from ..runtime import Runtime
 from ..schemas import CasePublic, DeadlinePublic, EventPublic
+from ..storage.db import UnitOfWork
+from ..storage.models import Deadline
 from . import calendar_admin, queries
 from .views import deadline_public
 

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from ..config import DEV_SECRET_KEY
-from ..errors import InvalidInput
+from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from .common import STATIC_DIR, error_page, make_environment
 from .forms import choice_title, input_name

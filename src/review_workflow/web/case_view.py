@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..calendar import Explanation
-from ..definitions import Definition, FieldSpec, to_mermaid
-from ..errors import WorkflowError
+from ..core.calendar import Explanation
+from ..core.definitions import Definition, FieldSpec, to_mermaid
+from ..core.errors import WorkflowError
 from ..runtime import Runtime
 from ..schemas import AuditEventPublic, CaseDetail, DeadlinePublic, DocumentPublic, EventPublic, FieldPublic
 from ..services import queries, worklist

@@ -22,8 +22,8 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
-from ..engine import ROLE_TITLES
-from ..errors import NotAuthenticated, WorkflowError
+from ..core.engine import ROLE_TITLES
+from ..core.errors import NotAuthenticated, WorkflowError
 from ..runtime import Runtime
 from ..services import accounts
 from .forms import MultiForm

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ...calendar import Explanation
+from ...core.calendar import Explanation
 from ...schemas import (
     ArrangementUpload,
     CalendarYearPublic,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ...errors import NotAuthenticated
+from ...core.errors import NotAuthenticated
 from ...services import accounts
 from ..common import PageRoute, RuntimeDep, VerifiedForm, flash, log_in, render, safe_next
 

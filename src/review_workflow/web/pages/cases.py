@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ...errors import (
+from ...core.errors import (
     InvalidPayload,
     NotFound,
     NotPermitted,

@@ -50,7 +50,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 
 import yaml
 
-from review_workflow.errors import CalendarNotPublished, InvalidInput
+from .errors import CalendarNotPublished, InvalidInput
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 REASON_WEEKEND = "周末"
