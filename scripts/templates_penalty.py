@@ -1,9 +1,9 @@
 """The templates of the penalty case (行政处罚一般程序), after the Henan 行政处罚文书格式范本.
 
-Context names: payload is the event's fields, data the whole case (start fields: party_type,
-party_id_no, party_address, party_phone, legal_representative, case_source; <event>_on dates already
-written the Chinese way). ISO dates inside payload and data go through cn_date; sums through yuan
-and rmb_upper.
+Context names: payload is the fields of the event that issues the document, data the case fields
+(party_type, party_id_no, party_address, party_phone, legal_representative, case_source, decision_no),
+events.<event> what each earlier event recorded (events.notify.facts; events.register.on, the day).
+ISO dates go through cn_date; sums through yuan and rmb_upper.
 """
 
 from __future__ import annotations
@@ -159,11 +159,11 @@ def penalty_discussion_record() -> DocxDocument:
     head(doc, "重大复杂案件集体讨论笔录")
     meeting_lines(doc)
     heading1(doc, "一、案件事实")
-    body(doc, "{{ data.facts }}")
+    body(doc, "{{ events.notify.facts }}")
     heading1(doc, "二、拟处罚意见")
-    body(doc, "{{ data.proposed_penalty }}")
+    body(doc, "{{ events.notify.proposed_penalty }}")
     heading1(doc, "三、法制审核意见")
-    body(doc, "{{ data.review_opinion or '（无）' }}")
+    body(doc, "{{ events.review_passed.review_opinion or '（无）' }}")
     heading1(doc, "四、讨论发言")
     tag(doc, "{%p for v in payload.views %}")
     heading2(doc, "（{{ loop.index|cn_number }}）{{ v.name }}")
@@ -194,7 +194,7 @@ def penalty_decision() -> DocxDocument:
     """行政处罚决定书 (event decide_penalty; 行政处罚法 arts. 59, 67, 72, 73)."""
     doc = new_document("行政处罚决定书")
     head(doc, "行政处罚决定书", number_label="")
-    tag(doc, "{%p set org = (payload.party_type or data.party_type) == 'organization' %}")
+    tag(doc, "{%p set org = data.party_type == 'organization' %}")
     tag(doc, "{%p set sums = payload.fine_amount or payload.confiscation_amount %}")
     tag(doc, "{%p set perform = sums or payload.payment %}")
     body(doc, "当事人：{{ case.party }}", indent=False)
@@ -212,23 +212,23 @@ def penalty_decision() -> DocxDocument:
     paragraph(doc)
     body(
         doc,
-        "{% if data.register_on %}本机关于{{ data.register_on }}对{{ case.title }}立案调查"
+        "{% if events.register %}本机关于{{ events.register.on|cn_date }}对{{ case.title }}立案调查"
         "{% else %}本机关对{{ case.title }}进行了立案调查{% endif %}，现已调查终结。",
     )
-    tag(doc, "{%p if data.notify_on %}")
+    tag(doc, "{%p if events.notify %}")
     body(
         doc,
-        "本机关于{{ data.notify_on }}向当事人告知了拟作出行政处罚的事实、理由、依据及当事人依法享有的权利。",
+        "本机关于{{ events.notify.on|cn_date }}向当事人告知了拟作出行政处罚的事实、理由、依据及当事人依法享有的权利。",
     )
     tag(doc, "{%p endif %}")
     heading1(doc, "一、违法事实和证据")
-    body(doc, "{{ payload.facts or data.facts }}")
-    tag(doc, "{%p if data.evidence %}")
+    body(doc, "{{ payload.facts or events.notify.facts }}")
+    tag(doc, "{%p if events.notify.evidence %}")
     body(doc, "上述事实，有下列证据证明：")
-    numbered(doc, "data.evidence", var="e")
+    numbered(doc, "events.notify.evidence", var="e")
     tag(doc, "{%p endif %}")
     heading1(doc, "二、行政处罚的依据和内容")
-    body(doc, "{{ payload.legal_basis or data.legal_basis }}")
+    body(doc, "{{ payload.legal_basis or events.notify.legal_basis }}")
     body(doc, "本机关决定对当事人作出如下行政处罚：")
     body(doc, "处罚种类：{{ payload.penalty_types|join('、') }}")
     body(doc, "{{ payload.penalty_content }}")
@@ -340,12 +340,16 @@ def closing_approval() -> DocxDocument:
     t = table(doc, FORM_WIDTHS)
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
-    form_row(t, "立案日期", "{{ data.register_on }}")
+    form_row(t, "立案日期", "{{ events.register.on|cn_date }}")
     form_row(t, "处罚决定书文号", "{{ data.decision_no }}")
-    form_row(t, "处罚决定日期", "{{ data.decision_date|cn_date }}")
-    form_row(t, "处罚内容", "{{ data.penalty_content }}")
-    tag_row(t, "{%tr if data.fine_amount %}")
-    form_row(t, "罚款金额", "{{ data.fine_amount|yuan }}（{{ data.fine_amount|rmb_upper }}）")
+    form_row(t, "处罚决定日期", "{{ events.decide_penalty.decision_date|cn_date }}")
+    form_row(t, "处罚内容", "{{ events.decide_penalty.penalty_content }}")
+    tag_row(t, "{%tr if events.decide_penalty.fine_amount %}")
+    form_row(
+        t,
+        "罚款金额",
+        "{{ events.decide_penalty.fine_amount|yuan }}（{{ events.decide_penalty.fine_amount|rmb_upper }}）",
+    )
     tag_row(t, "{%tr endif %}")
     form_row(t, "执行情况", "{{ payload.execution }}")
     form_row(t, "结案理由", "{{ payload.closing_note }}")

@@ -30,7 +30,7 @@ from docx_layout import (
 
 
 def materials_cell(cell: _Cell) -> None:
-    tag(cell, "{%p for m in payload.materials or data.materials %}")
+    tag(cell, "{%p for m in payload.materials or events.submit.materials %}")
     paragraph(cell, "{{ loop.index }}. {{ m }}")
     tag(cell, "{%p endfor %}")
 
@@ -51,9 +51,9 @@ def review_submission_form() -> DocxDocument:
     form_row(t, "承办人", "{{ case.handler_name }}")
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
-    # A resubmission may carry only its response: the rest comes from the case data.
-    form_row(t, "案情摘要", "{{ payload.summary or data.summary }}")
-    form_row(t, "拟作出的决定", "{{ payload.proposed_decision or data.proposed_decision }}")
+    # Submitting and resubmitting update the case fields summary and proposed_decision.
+    form_row(t, "案情摘要", "{{ data.summary }}")
+    form_row(t, "拟作出的决定", "{{ data.proposed_decision }}")
     form_row(t, "送审材料", materials_cell)
     tag_row(t, "{%tr if payload.response %}")
     form_row(t, "对退回意见的说明", "{{ payload.response }}")
@@ -88,8 +88,8 @@ def review_opinion() -> DocxDocument:
     form_row(t, "承办人", "{{ case.handler_name }}")
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
-    # The engine records each event's date as data.<event>_on; the latest submission is the receipt.
-    form_row(t, "收案日期", "{{ data.submitted_at or data.resubmit_on or data.submit_on }}")
+    # The engine records the day of each event (events.<event>.on); the latest submission is the receipt.
+    form_row(t, "收案日期", "{{ (events.resubmit.on or events.submit.on)|cn_date }}")
     form_row(t, "拟作出的决定", "{{ data.proposed_decision }}")
     heading1(doc, "一、审核结论")
     body(doc, "{% if event == 'approve' %}同意{% else %}存在问题{% endif %}")
@@ -119,7 +119,7 @@ def collective_discussion_record() -> DocxDocument:
     heading1(doc, "一、案情摘要")
     body(doc, "{{ data.summary }}")
     heading1(doc, "二、法制审核意见")
-    body(doc, "{{ data.review_opinion or data.opinion }}")
+    body(doc, "{{ events['return'].opinion }}")
     heading1(doc, "三、讨论发言")
     tag(doc, "{%p for v in payload.views %}")
     heading2(doc, "（{{ loop.index|cn_number }}）{{ v.name }}")

@@ -15,11 +15,10 @@ from .config import Settings
 from .core import payloads
 from .core.calendar import WorkCalendar
 from .core.clock import Clock
-from .core.definitions import Definition
+from .core.definitions import Definition, RoleSpec
 from .core.engine import Engine
 from .core.errors import NotFound
-from .core.guards import GUARDS
-from .core.loader import load_definitions
+from .core.loader import load_all
 from .storage.db import make_engine, make_sessionmaker
 
 
@@ -35,6 +34,7 @@ class Workflow:
 class Runtime:
     settings: Settings
     workflows: dict[str, Workflow]
+    roles: dict[str, RoleSpec]
     clock: Clock
     db: DbEngine
     sessions: sessionmaker[Session]
@@ -48,6 +48,10 @@ class Runtime:
     def templates_dir(self) -> Path:
         return self.settings.templates_dir
 
+    def role_title(self, role: str) -> str:
+        spec = self.roles.get(role)
+        return spec.title if spec else role
+
     def workflow(self, name: str) -> Workflow:
         try:
             return self.workflows[name]
@@ -55,27 +59,29 @@ class Runtime:
             raise NotFound(f"没有名为 {name!r} 的流程") from None
 
 
-def load_workflows(settings: Settings) -> dict[str, Workflow]:
-    definitions = load_definitions(settings.workflows_dir, GUARDS, settings.templates_dir)
-    return {
+def load_workflows(settings: Settings) -> tuple[dict[str, Workflow], dict[str, RoleSpec]]:
+    loaded = load_all(settings.workflows_dir, settings.templates_dir)
+    titles = {name: spec.title for name, spec in loaded.roles.items()}
+    workflows = {
         name: Workflow(
             definition=d,
-            engine=Engine(d),
+            engine=Engine(d, titles),
             case_model=payloads.build_model(f"{name}_case", d.case_fields),
-            event_models={
-                t.event: payloads.build_model(f"{name}_{t.event}", t.payload) for t in d.transitions
-            },
+            event_models={t.event: payloads.build_model(f"{name}_{t.event}", t.payload) for t in d.transitions},
         )
-        for name, d in definitions.items()
+        for name, d in loaded.definitions.items()
     }
+    return workflows, loaded.roles
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
     settings = settings or Settings()
+    workflows, roles = load_workflows(settings)
     db = make_engine(settings.database_url)
     return Runtime(
         settings=settings,
-        workflows=load_workflows(settings),
+        workflows=workflows,
+        roles=roles,
         clock=Clock(pinned=settings.now, timezone=settings.timezone),
         db=db,
         sessions=make_sessionmaker(db),

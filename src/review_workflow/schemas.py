@@ -40,7 +40,7 @@ class FieldPublic(BaseModel):
 class EventPublic(BaseModel):
     event: str
     title: str
-    dest: str
+    dest: str | None = Field(description="事件后的状态；为空表示停留在当前状态")
     payload: list[FieldPublic]
 
 
@@ -59,7 +59,10 @@ class CasePublic(BaseModel):
     counterpart_agency: Named | None = None  # e.g. the filing-review office a filing is addressed to
     parent_id: int | None = None
     definition_hash: str
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(description="案件字段：立案时填写，只有声明了 updates 的事件才会更改")
+    events: dict[str, dict[str, Any]] = Field(
+        description="每个事件最近一次的记录：提交的字段，以及引擎写入的 on（日期）、by（执行人）、seq（审计序号）"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -105,9 +108,10 @@ class DeadlinePublic(BaseModel):
     start: date
     due: date
     warning: date | None
-    status: str  # open, met, missed, cancelled
+    status: str  # open, paused, met, missed, cancelled
+    pauses: list[list[date | None]] = []  # time excluded from the period: [from, to]; to None while paused
     # How it ended or stands, as supervisors score it: on_time, late, missing (open and overdue),
-    # pending (open, not yet due) or cancelled.
+    # pending (open, not yet due, or paused) or cancelled.
     outcome: Literal["on_time", "late", "missing", "pending", "cancelled"]
     overdue: bool
     provisional: bool
@@ -168,10 +172,10 @@ class TransitionPublic(BaseModel):
     event: str
     title: str
     sources: list[str]
-    dest: str
+    dest: str | None  # None: the case stays in its state
     roles: list[str]
     by: str = "owner"  # owner: the case's agency acts; counterpart: the agency it is addressed to
-    auto: bool = False  # fired by the engine when a child case ends
+    auto: bool = False  # fired by the engine when a child case ends or a timer runs out
     guards: list[str]
     documents: list[str]
     starts: list[str] = []  # child workflows this event may start

@@ -249,5 +249,5 @@ def test_a_missing_sub_field_is_named_by_its_own_title(client: TestClient, peopl
     r = fire(client, people.reviewer, case, "return", bad)
     assert_error(r, 422, "invalid_payload")
     assert r.json()["details"] == [
-        {"field": "findings.0.problem", "message": "存在的问题（findings.0.problem）缺少必填字段"}
+        {"field": "findings.0.problem", "type": "missing", "message": "存在的问题（findings.0.problem）缺少必填字段"}
     ]

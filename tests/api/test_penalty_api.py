@@ -139,7 +139,7 @@ def reviewed_and_discussed(client: TestClient, people: People, case: dict[str, A
     case = detail(client, people.handler, case["id"])
     assert (
         case["state"] == "collective_discussion"
-        and case["data"]["review_opinion"] == "事实清楚，证据确凿，同意。"
+        and case["events"]["review_passed"]["review_opinion"] == "事实清楚，证据确凿，同意。"
     )
     discussion = {"conclusion": "同意拟处罚意见", "attendees": ["陈明", "李静"], "minutes": "同意。"}
     return move(client, people.agency_head, case, "discuss", discussion)

@@ -80,6 +80,7 @@ def test_a_workflow_with_a_transition_to_an_unknown_state_stops_start_up(
     data["transitions"][0]["dest"] = "under_reveiw"
     folder = tmp_path / "workflows"
     folder.mkdir()
+    (folder / "roles.yaml").write_bytes((PROJECT_ROOT / "workflows/roles.yaml").read_bytes())
     bad = folder / "major_decision_review.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("REVIEW_WORKFLOW_WORKFLOWS_DIR", str(folder))

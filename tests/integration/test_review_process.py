@@ -179,7 +179,7 @@ def test_decide_accepts_only_agree_or_disagree(rt: Runtime, people: People) -> N
     with pytest.raises(InvalidPayload, match="讨论结论"):
         fire(rt, c.id, "decide", people.agency_head.id, {**DECIDE, "conclusion": "弃权"}, c.version)
     c = fire(rt, c.id, "decide", people.agency_head.id, {**DECIDE, "conclusion": "不同意"}, c.version)
-    assert c.data["conclusion"] == "不同意"
+    assert c.events["decide"]["conclusion"] == "不同意"
 
 
 def test_a_refused_event_changes_nothing(rt: Runtime, people: People) -> None:

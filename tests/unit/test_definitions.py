@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import yaml
 from review_workflow.config import PROJECT_ROOT
 from review_workflow.core.definitions import to_mermaid
 from review_workflow.core.errors import DefinitionError
-from review_workflow.core.guards import GUARDS
 from review_workflow.core.loader import load_definition, load_definitions
 
 REAL = PROJECT_ROOT / "workflows" / "major_decision_review.yaml"
@@ -21,11 +21,13 @@ def templates(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
     folder.mkdir()
     for name in ("review_submission_form", "review_opinion", "collective_discussion_record"):
-        (folder / f"{name}.docx").write_bytes(b"placeholder")
+        shutil.copy(PROJECT_ROOT / "doc_templates" / f"{name}.docx", folder)
     return folder
 
 
 def write(tmp_path: Path, data: dict, name: str = "major_decision_review") -> Path:  # type: ignore[type-arg]
+    """The definition as a file, beside the shipped roles file."""
+    shutil.copy(PROJECT_ROOT / "workflows" / "roles.yaml", tmp_path)
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -36,7 +38,7 @@ def real_data() -> dict:  # type: ignore[type-arg]
 
 
 def test_the_shipped_review_workflow_loads(templates: Path) -> None:
-    d = load_definition(REAL, GUARDS, PROJECT_ROOT / "doc_templates")
+    d = load_definition(REAL, PROJECT_ROOT / "doc_templates")
     assert d.initial == "drafting"
     assert {t.event for t in d.transitions} >= {
         "submit",
@@ -55,9 +57,9 @@ def test_the_shipped_review_workflow_loads(templates: Path) -> None:
 
 def test_content_hash_changes_with_the_file(tmp_path: Path, templates: Path) -> None:
     data = real_data()
-    first = load_definition(write(tmp_path, data), GUARDS, templates).content_hash
+    first = load_definition(write(tmp_path, data), templates).content_hash
     data["title"] = "另一个标题"
-    assert load_definition(write(tmp_path, data), GUARDS, templates).content_hash != first
+    assert load_definition(write(tmp_path, data), templates).content_hash != first
 
 
 def test_transition_to_unknown_state_names_the_file_and_field(tmp_path: Path, templates: Path) -> None:
@@ -65,7 +67,7 @@ def test_transition_to_unknown_state_names_the_file_and_field(tmp_path: Path, te
     data["transitions"][1]["dest"] = "nowhere"
     path = write(tmp_path, data)
     with pytest.raises(DefinitionError) as err:
-        load_definition(path, GUARDS, templates)
+        load_definition(path, templates)
     assert str(path) in err.value.message
     assert "transitions[1].dest" in err.value.message and "nowhere" in err.value.message
 
@@ -74,21 +76,21 @@ def test_unknown_guard_is_refused(tmp_path: Path, templates: Path) -> None:
     data = real_data()
     data["transitions"][0]["guards"] = ["moon_is_full"]
     with pytest.raises(DefinitionError, match=r"transitions\[0\]\.guards\[0\].*moon_is_full"):
-        load_definition(write(tmp_path, data), GUARDS, templates)
+        load_definition(write(tmp_path, data), templates)
 
 
 def test_unknown_template_is_refused(tmp_path: Path, templates: Path) -> None:
     data = real_data()
     data["documents"]["review_opinion"]["template"] = "missing.docx"
     with pytest.raises(DefinitionError, match=r"documents\.review_opinion\.template.*missing\.docx"):
-        load_definition(write(tmp_path, data), GUARDS, templates)
+        load_definition(write(tmp_path, data), templates)
 
 
 def test_unknown_document_on_a_transition_is_refused(tmp_path: Path, templates: Path) -> None:
     data = real_data()
     data["transitions"][0]["documents"] = ["no_such_document"]
     with pytest.raises(DefinitionError, match=r"transitions\[0\]\.documents\[0\]"):
-        load_definition(write(tmp_path, data), GUARDS, templates)
+        load_definition(write(tmp_path, data), templates)
 
 
 def test_unknown_role_source_and_duplicate_event_are_refused(tmp_path: Path, templates: Path) -> None:
@@ -106,25 +108,25 @@ def test_unknown_role_source_and_duplicate_event_are_refused(tmp_path: Path, tem
         data = real_data()
         mutate(data)
         with pytest.raises(DefinitionError, match=where):
-            load_definition(write(tmp_path, data), GUARDS, templates)
+            load_definition(write(tmp_path, data), templates)
 
 
 def test_invalid_yaml_and_name_mismatch_are_refused(tmp_path: Path, templates: Path) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: [unclosed", encoding="utf-8")
     with pytest.raises(DefinitionError, match="broken.yaml.*YAML"):
-        load_definition(bad, GUARDS, templates)
+        load_definition(bad, templates)
     with pytest.raises(DefinitionError, match="文件名"):
-        load_definition(write(tmp_path, real_data(), name="other"), GUARDS, templates)
+        load_definition(write(tmp_path, real_data(), name="other"), templates)
 
 
 def test_an_empty_folder_is_refused(tmp_path: Path, templates: Path) -> None:
     with pytest.raises(DefinitionError, match="没有找到"):
-        load_definitions(tmp_path, GUARDS, templates)
+        load_definitions(tmp_path, templates)
 
 
 def test_mermaid_diagram_shows_states_transitions_and_the_current_state(templates: Path) -> None:
-    d = load_definition(REAL, GUARDS, PROJECT_ROOT / "doc_templates")
+    d = load_definition(REAL, PROJECT_ROOT / "doc_templates")
     text = to_mermaid(d, current="returned")
     assert text.startswith("stateDiagram-v2")
     assert "[*] --> drafting" in text
@@ -152,11 +154,11 @@ def load_all_with(tmp_path: Path, name: str, data: dict) -> None:  # type: ignor
     for path in SHIPPED.glob("*.yaml"):
         (folder / path.name).write_bytes(path.read_bytes())
     write(folder, data, name)
-    load_definitions(folder, GUARDS, PROJECT_ROOT / "doc_templates")
+    load_definitions(folder, PROJECT_ROOT / "doc_templates")
 
 
 def test_all_shipped_workflows_load_and_link() -> None:
-    loaded = load_definitions(SHIPPED, GUARDS, PROJECT_ROOT / "doc_templates")
+    loaded = load_definitions(SHIPPED, PROJECT_ROOT / "doc_templates")
     assert set(loaded) >= {
         "major_decision_review",
         "penalty_case",
@@ -167,7 +169,7 @@ def test_all_shipped_workflows_load_and_link() -> None:
     assert decide is not None
     assert [c.workflow for c in decide.starts] == ["major_penalty_filing", "enforcement_disclosure"]
     thresholds = decide.starts[0].conditions[0].params  # the YAML anchor reaches both places
-    assert thresholds == {k: v for k, v in decide.guards[0].params.items() if k != "reviewed_by"}
+    assert thresholds == decide.guards[0].only_if[0].params
     assert thresholds["individual_fine"] == 10000 and thresholds["organization_fine"] == 100000
 
 
@@ -197,7 +199,7 @@ def test_child_data_must_be_fields_of_both_sides(tmp_path: Path) -> None:
     data = shipped("penalty_case")
     decide = next(t for t in data["transitions"] if t["event"] == "decide_penalty")
     decide["starts"][0]["data"]["decision_number"] = "decision_no"
-    with pytest.raises(DefinitionError, match="流程 'major_penalty_filing' 没有字段 'decision_number'"):
+    with pytest.raises(DefinitionError, match="流程 'major_penalty_filing' 没有案件字段 'decision_number'"):
         load_all_with(tmp_path, "penalty_case", data)
 
 
@@ -205,12 +207,12 @@ def test_an_auto_event_may_not_name_roles_and_must_be_fired_by_some_child(tmp_pa
     data = shipped("penalty_case")
     passed = next(t for t in data["transitions"] if t["event"] == "review_passed")
     passed["roles"] = ["handler"]
-    with pytest.raises(DefinitionError, match="auto 事件由引擎在子流程结束时触发"):
+    with pytest.raises(DefinitionError, match="auto 事件由引擎触发"):
         load_all_with(tmp_path, "penalty_case", data)
     passed.pop("roles")
     submit = next(t for t in data["transitions"] if t["event"] == "submit_review")
     submit["starts"][0]["on_final"] = [{"fire": "review_rejected"}]
-    with pytest.raises(DefinitionError, match="auto 事件 'review_passed' 没有被任何子流程的 on_final 触发"):
+    with pytest.raises(DefinitionError, match="auto 事件 'review_passed' 没有被任何子流程的 on_final 或期限的 on_expiry 触发"):
         load_all_with(tmp_path, "penalty_case", data)
 
 
@@ -225,7 +227,7 @@ def test_a_timer_from_a_start_date_needs_that_date_among_the_case_fields(tmp_pat
     data = shipped("enforcement_disclosure")
     data["case_fields"]["decision_date"]["type"] = "str"
     with pytest.raises(
-        DefinitionError, match="timers.disclosure_period.opens.from_field: case_fields 须有必填的日期字段"
+        DefinitionError, match="timers.disclosure_period.opens.from_field: 'decision_date' 应为必填的日期字段"
     ):
         load_all_with(tmp_path, "enforcement_disclosure", data)
 
@@ -240,5 +242,5 @@ def test_rules_chosen_by_a_field_are_each_checked(tmp_path: Path) -> None:
 def test_minimum_is_only_for_numbers(tmp_path: Path) -> None:
     data = shipped("major_penalty_filing")
     data["case_fields"]["decision_no"]["minimum"] = 0
-    with pytest.raises(DefinitionError, match="minimum 只能用于 int 或 number 类型"):
+    with pytest.raises(DefinitionError, match="minimum、maximum 只能用于 int 或 number 类型"):
         load_all_with(tmp_path, "major_penalty_filing", data)

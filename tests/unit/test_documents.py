@@ -26,8 +26,9 @@ from review_workflow.core.documents import (
     format_chinese_date,
     format_document_number,
     render_document,
-    template_variables,
+    template_use,
 )
+from tests.unit.engine_shaped import split
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 SUBMISSION = TEMPLATES / "review_submission_form.docx"
@@ -62,11 +63,25 @@ def base_context() -> dict[str, Any]:
         "data": {
             "summary": "经查，当事人销售的电热水壶经抽检不合格。\n货值金额一万二千元。",
             "proposed_decision": "没收违法所得，并处货值金额三倍罚款",
-            "materials": ["立案审批表", "调查终结报告"],
-            "submitted_at": "2026年3月1日",
-            "review_opinion": "事实清楚，证据充分，同意拟作出的决定。",
+        },
+        "events": {
+            "submit": {
+                "summary": "经查，当事人销售的电热水壶经抽检不合格。\n货值金额一万二千元。",
+                "proposed_decision": "没收违法所得，并处货值金额三倍罚款",
+                "materials": ["立案审批表", "调查终结报告"],
+                "on": "2026-03-01",
+            },
+            "return": {"opinion": "事实清楚，证据充分，同意拟作出的决定。", "on": "2026-03-03"},
         },
     }
+
+
+def fired(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The context after the engine recorded the event: its record, and the case fields it updates."""
+    data, events = split(ctx["event"], ctx["payload"], {}, "major_decision_review")
+    ctx["data"] = {**ctx["data"], **data}
+    ctx["events"] = {**ctx["events"], **events}
+    return ctx
 
 
 def submit_context() -> dict[str, Any]:
@@ -78,7 +93,7 @@ def submit_context() -> dict[str, Any]:
         "materials": ["立案审批表", "调查终结报告", "行政处罚事先告知书及送达回证"],
         "response": "已按退回意见补充听证笔录。",
     }
-    return ctx
+    return fired(ctx)
 
 
 def return_context() -> dict[str, Any]:
@@ -92,13 +107,13 @@ def return_context() -> dict[str, Any]:
         ],
         "needs_supplement": True,
     }
-    return ctx
+    return fired(ctx)
 
 
 def approve_context() -> dict[str, Any]:
     ctx = base_context()
     ctx["payload"] = {"opinion": f"同意{HOSTILE}。"}
-    return ctx
+    return fired(ctx)
 
 
 def decide_context() -> dict[str, Any]:
@@ -114,7 +129,7 @@ def decide_context() -> dict[str, Any]:
         "recorder": "孙六",
         "views": [{"name": "王局长", "view": "同意。"}, {"name": "赵副局长", "view": "同意，注意送达期限。"}],
     }
-    return ctx
+    return fired(ctx)
 
 
 def lines(data: bytes) -> list[str]:
@@ -217,6 +232,7 @@ def test_first_submission_has_no_response_row() -> None:
 def test_resubmission_with_only_a_response_takes_the_rest_from_case_data() -> None:
     ctx = submit_context()
     ctx["payload"] = {"response": "已补充。"}
+    ctx["data"] = base_context()["data"]
     text = lines(render_document(SUBMISSION, ctx))
     assert after(text, "拟作出的决定") == "没收违法所得，并处货值金额三倍罚款"
     assert after(text, "案情摘要") == "经查，当事人销售的电热水壶经抽检不合格。"
@@ -226,26 +242,25 @@ def test_resubmission_with_only_a_response_takes_the_rest_from_case_data() -> No
     ]
 
 
-def test_engine_shaped_data_fills_receipt_date_and_review_opinion() -> None:
-    # The engine keeps each event's date as <event>_on and the reviewer's text as opinion.
-    data = {
-        "summary": "案情。",
-        "submit_on": "2026年2月2日",
-        "resubmit_on": "2026年2月9日",
-        "opinion": "同意。",
+def test_the_receipt_date_is_the_latest_submission_and_the_record_states_the_returned_opinion() -> None:
+    # The engine keeps the day of each event in its record (events.<event>.on).
+    events = {
+        "submit": {"on": "2026-02-02"},
+        "resubmit": {"on": "2026-02-09"},
+        "return": {"opinion": "同意。", "on": "2026-02-05"},
     }
     opinion = return_context()
-    opinion["data"] = data
+    opinion["events"] = {**events, "return": opinion["events"]["return"]}
     assert after(lines(render_document(OPINION, opinion)), "收案日期") == "2026年2月9日"
     record = decide_context()
-    record["data"] = data
+    record["events"] = {**events, "decide": record["events"]["decide"]}
     assert after(lines(render_document(DISCUSSION, record)), "二、法制审核意见") == "同意。"
 
 
 def test_empty_materials_still_leave_every_table_cell_with_a_paragraph() -> None:
     ctx = submit_context()
     ctx["payload"]["materials"] = []
-    ctx["data"]["materials"] = []
+    ctx["events"]["submit"]["materials"] = []
     document = open_docx(render_document(SUBMISSION, ctx))
     cells = list(document.element.body.iter(qn("w:tc")))
     assert cells
@@ -349,7 +364,7 @@ def test_markup_characters_in_user_text_are_shown_literally(template: Path, make
 @pytest.mark.parametrize("template", ALL_TEMPLATES, ids=lambda t: t.stem)
 def test_missing_optional_keys_render_blank(template: Path) -> None:
     ctx = base_context()
-    ctx["data"] = {}
+    ctx["data"] = ctx["events"] = {}
     ctx["payload"] = {}
     del ctx["event_title"]
     text = lines(render_document(template, ctx))
@@ -359,7 +374,7 @@ def test_missing_optional_keys_render_blank(template: Path) -> None:
 
 def test_missing_data_dict_and_none_values_render_blank() -> None:
     ctx = return_context()
-    del ctx["data"]
+    del ctx["data"], ctx["events"]
     ctx["actor"]["legal_qualification"] = None
     text = lines(render_document(OPINION, ctx))
     assert after(text, "收案日期") == ""
@@ -369,17 +384,17 @@ def test_missing_data_dict_and_none_values_render_blank() -> None:
 def test_control_characters_pasted_into_a_field_are_dropped() -> None:
     ctx = submit_context()
     ctx["case"]["party"] = "某某\x01公司\x0c"
-    ctx["payload"]["summary"] = "甲\r\n乙"
+    ctx["data"]["summary"] = "甲\r\n乙"
     text = lines(render_document(SUBMISSION, ctx))
     assert after(text, "当事人") == "某某公司"
     assert text[text.index("案情摘要") + 1 : text.index("案情摘要") + 3] == ["甲", "乙"]
 
 
 def test_template_names_only_context_keys() -> None:
-    used = {t.name: template_variables(t) for t in ALL_TEMPLATES}
-    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload", "data"}
-    assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data"}
-    assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data"}
+    used = {t.name: {c[0] for c in template_use(t).chains} for t in ALL_TEMPLATES}
+    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
+    assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data", "events"}
+    assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
     assert all(names <= CONTEXT_KEYS for names in used.values())
 
 

@@ -10,15 +10,16 @@ import pytest
 from review_workflow.config import PROJECT_ROOT
 from review_workflow.core.engine import Engine
 from review_workflow.core.errors import GuardRejected, NotPermitted, TransitionNotAllowed
-from review_workflow.core.guards import GUARDS, Actor, CaseFacts, GuardContext
-from review_workflow.core.loader import load_definition
+from review_workflow.core.guards import Actor, CaseFacts, GuardContext
+from review_workflow.core.loader import load_definition, load_roles
 
 TODAY = date(2026, 3, 2)
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine(load_definition(PROJECT_ROOT / "workflows/major_decision_review.yaml", GUARDS, PROJECT_ROOT / "doc_templates"))
+    titles = {name: r.title for name, r in load_roles(PROJECT_ROOT / "workflows").items()}
+    return Engine(load_definition(PROJECT_ROOT / "workflows/major_decision_review.yaml", PROJECT_ROOT / "doc_templates"), titles)
 
 
 @dataclass
@@ -35,37 +36,42 @@ def ctx(actor: Actor, state: str, handler_id: int = 1, agency_id: int = 10) -> G
     return GuardContext(actor, CaseFacts(7, agency_id, handler_id, state), {}, TODAY)
 
 
+def fire(engine: Engine, row: Row, event: str, c: GuardContext) -> None:
+    """Check who fires the event from the row's state, then move the row."""
+    engine.fire(row, engine.check(row.state, event, c.actor, c.case), c)
+
+
 def test_many_rows_share_one_machine_and_each_keeps_its_state(engine: Engine) -> None:
     a, b = Row("drafting"), Row("under_review")
-    engine.fire(a, "submit", ctx(HANDLER, a.state))
-    engine.fire(b, "approve", ctx(REVIEWER, b.state))
+    fire(engine, a, "submit", ctx(HANDLER, a.state))
+    fire(engine, b, "approve", ctx(REVIEWER, b.state))
     assert (a.state, b.state) == ("under_review", "approved")
     assert engine.machine.models == []
 
 
 def test_wrong_state_is_an_error_not_a_false(engine: Engine) -> None:
     with pytest.raises(TransitionNotAllowed, match="拟稿"):
-        engine.fire(Row("drafting"), "approve", ctx(REVIEWER, "drafting"))
+        fire(engine, Row("drafting"), "approve", ctx(REVIEWER, "drafting"))
 
 
 def test_role_is_checked_before_guards(engine: Engine) -> None:
     with pytest.raises(NotPermitted):
-        engine.fire(Row("collective_discussion"), "decide", ctx(REVIEWER, "collective_discussion"))
+        fire(engine, Row("collective_discussion"), "decide", ctx(REVIEWER, "collective_discussion"))
     row = Row("collective_discussion")
-    engine.fire(row, "decide", ctx(HEAD, row.state))
+    fire(engine, row, "decide", ctx(HEAD, row.state))
     assert row.state == "decided"
 
 
 def test_a_user_of_another_agency_may_not_act(engine: Engine) -> None:
     with pytest.raises(NotPermitted, match="本机关"):
-        engine.fire(Row("under_review"), "approve", ctx(REVIEWER, "under_review", agency_id=99))
+        fire(engine, Row("under_review"), "approve", ctx(REVIEWER, "under_review", agency_id=99))
 
 
 def test_guard_rejection_leaves_the_row_unchanged(engine: Engine) -> None:
     expired = Actor(1, "马强", 10, frozenset({"handler"}), "豫执003", date(2020, 1, 1), date(2025, 12, 31))
     row = Row("drafting")
     with pytest.raises(GuardRejected, match="已过期"):
-        engine.fire(row, "submit", ctx(expired, row.state))
+        fire(engine, row, "submit", ctx(expired, row.state))
     assert row.state == "drafting"
 
 

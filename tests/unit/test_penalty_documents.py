@@ -24,9 +24,10 @@ from review_workflow.core.documents import (
     document_text,
     render_document,
     rmb_upper,
-    template_variables,
+    template_use,
     yuan,
 )
+from tests.unit.engine_shaped import split
 from tests.unit.test_documents import (
     ALL_TEMPLATES,
     HOSTILE,
@@ -204,7 +205,8 @@ def case_context(event: str, payload: dict[str, Any], data: dict[str, Any]) -> d
         "event": event,
         "event_title": "",
         "payload": copy.deepcopy(payload),
-        "data": copy.deepcopy({**data, **payload}),  # the engine merges the event's fields before rendering
+        # case fields and each event's record, as the engine keeps them
+        **dict(zip(("data", "events"), copy.deepcopy(split(event, payload, data)), strict=True)),
     }
 
 
@@ -555,7 +557,7 @@ def test_decision_without_sums_or_payment_has_no_payment_section() -> None:
     ctx = decide_context(penalty_types=["警告"], fine_amount=0, penalty_content="警告。")
     for key in ("confiscation_amount", "payment"):
         del ctx["payload"][key]
-        del ctx["data"][key]
+        del ctx["events"]["decide_penalty"][key]
     text = render(DECISION, ctx)
     assert "三、履行方式和期限" not in text
     assert not any(line.startswith("罚款：") for line in text)
@@ -568,7 +570,7 @@ def test_decision_with_a_duty_but_no_sum_to_pay_has_no_payment_deadline() -> Non
         penalty_types=["责令停产停业"], fine_amount=0, payment="自收到本决定书之日起停产停业三个月。"
     )
     del ctx["payload"]["confiscation_amount"]
-    del ctx["data"]["confiscation_amount"]
+    del ctx["events"]["decide_penalty"]["confiscation_amount"]
     text = render(DECISION, ctx)
     assert after(text, "三、履行方式和期限") == "自收到本决定书之日起停产停业三个月。"
     assert not any("十五日内" in line or "加处罚款" in line for line in text)
@@ -750,11 +752,11 @@ EXPECTED_NAMES = {
     "register_approval.docx": {"doc", "agency", "case", "payload", "data"},
     "prior_notice.docx": {"doc", "agency", "case", "payload"},
     "hearing_notice.docx": {"doc", "agency", "case", "payload"},
-    "penalty_discussion_record.docx": {"doc", "agency", "case", "payload", "data"},
-    "penalty_decision.docx": {"doc", "agency", "case", "payload", "data"},
+    "penalty_discussion_record.docx": {"doc", "agency", "case", "payload", "events"},
+    "penalty_decision.docx": {"doc", "agency", "case", "payload", "data", "events"},
     "credit_repair_notice.docx": {"doc", "agency", "case", "data"},
     "service_receipt.docx": {"doc", "agency", "case", "payload"},
-    "closing_approval.docx": {"doc", "agency", "case", "payload", "data"},
+    "closing_approval.docx": {"doc", "agency", "case", "payload", "data", "events"},
     "filing_report.docx": {"doc", "agency", "counterpart", "case", "payload", "data"},
     "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data", "deadlines"},
     "disclosure_notice.docx": {"doc", "agency", "case", "data"},
@@ -762,7 +764,7 @@ EXPECTED_NAMES = {
 
 
 def test_each_template_names_only_context_keys() -> None:
-    used = {t.name: template_variables(t) for t in NEW_TEMPLATES}
+    used = {t.name: {c[0] for c in template_use(t).chains} for t in NEW_TEMPLATES}
     assert used == EXPECTED_NAMES
     assert all(names <= CONTEXT_KEYS for names in used.values())
     assert "issuer" in CONTEXT_KEYS

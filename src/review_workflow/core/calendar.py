@@ -590,6 +590,14 @@ class WorkCalendar:
         end = _from_ordinal(self._nth(self._count(x) + step))
         return DueDate(end, self._settle(start, end, provisional), canonical, start)
 
+    def workdays_between(self, first: date, last: date, provisional: bool = False) -> int:
+        """How many working days lie after `first`, up to and including `last` (0 when last <= first)."""
+        first, last = _check_date(first), _check_date(last)
+        if last <= first:
+            return 0
+        self._settle(first, last, provisional)
+        return self._count(last.toordinal()) - self._count(first.toordinal())
+
     def warning_date(self, due: date, lead: str, provisional: bool = False) -> date:
         """`lead` before `due`: Nwd is the Nth working day before it, Nd is N calendar days before."""
         parsed = parse_rule(lead)

@@ -2,6 +2,10 @@
 
 Pure: no database, no files. A definition reads like the business process it models: states, the
 events between them with who may fire them and what they must carry, documents, timers, child cases.
+The reference of every key is docs/definition-language.md.
+
+Where a definition names a value of the case it uses a *path* (see `records.py`): `field` is a case
+field, `event.field` what that event recorded (`event.on`: the day it happened).
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ROLES = ("handler", "reviewer", "legal_head", "agency_head", "supervisor", "admin", "filing_officer")
 FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "list[str]", "list[object]")
 ANY_ACTIVE = "*"  # `sources: "*"` means every state that is not final
+
+# Bounds a field has unless it says otherwise: every value a client sends is bounded.
+DEFAULT_MAX_LENGTH = {"str": 200, "text": 5000}
+DEFAULT_MAX_ITEMS = 100
+DEFAULT_MAXIMUM = 1e15  # int and number: far above any fine, far below what breaks formatting
 
 
 class _Strict(BaseModel):
@@ -30,8 +38,12 @@ class FieldSpec(_Strict):
     labels: dict[str, str] = Field(default_factory=dict)  # how a choice reads to a person, e.g. organization: 单位
     # For `list[object]`: the fields of each item (e.g. findings: item, problem).
     fields: dict[str, FieldSpec] | None = None
-    min_items: int = 0
+    min_items: int = Field(default=0, ge=0)
+    max_items: int = Field(default=DEFAULT_MAX_ITEMS, ge=1)
+    # For str and text (and each item of a list[str]): the longest value accepted, in characters.
+    max_length: int | None = Field(default=None, ge=1)
     minimum: float | None = None  # for int and number, e.g. a fine is never negative
+    maximum: float | None = None
 
     @model_validator(mode="after")
     def _object_lists_declare_fields(self) -> FieldSpec:
@@ -43,9 +55,17 @@ class FieldSpec(_Strict):
             raise ValueError("choices 只能用于 str 或 list[str] 类型")
         if set(self.labels) - set(self.choices or ()):
             raise ValueError("labels 只能为 choices 中的取值命名")
-        if self.minimum is not None and self.type not in ("int", "number"):
-            raise ValueError("minimum 只能用于 int 或 number 类型")
+        if (self.minimum is not None or self.maximum is not None) and self.type not in ("int", "number"):
+            raise ValueError("minimum、maximum 只能用于 int 或 number 类型")
+        if self.max_length is not None and self.type not in ("str", "text", "list[str]"):
+            raise ValueError("max_length 只能用于 str、text 或 list[str] 类型")
+        if self.min_items > self.max_items:
+            raise ValueError("min_items 不能大于 max_items")
         return self
+
+    @property
+    def text_limit(self) -> int:
+        return self.max_length or DEFAULT_MAX_LENGTH["text" if self.type == "text" else "str"]
 
 
 class StateSpec(_Strict):
@@ -53,20 +73,36 @@ class StateSpec(_Strict):
     final: bool = False
 
 
+class RoleSpec(_Strict):
+    """A role people hold (承办人, 法制审核人员 …): declared in workflows/roles.yaml or by a process."""
+
+    title: str
+    description: str = ""
+
+
 class GuardRef(_Strict):
+    """A named guard (or, under `conditions`/`only_if`, a named condition) with its parameters."""
+
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
+    # The guard applies only when every one of these conditions holds (e.g. legal review is required).
+    only_if: tuple[GuardRef, ...] = ()
+
+    @field_validator("only_if", mode="before")
+    @classmethod
+    def _condition_by_name(cls, value: object) -> object:
+        return _guard_refs(value)
 
 
 class DocumentSpec(_Strict):
     title: str
     template: str
-    # Store the document's number (文号) in the case data under this name, e.g. decision_no.
+    # Store the document's number (文号) as this case field, e.g. decision_no; only the engine writes it.
     record_number_as: str | None = None
 
 
 class DocumentRef(_Strict):
-    """A document a transition produces, optionally only when payload fields have given values."""
+    """A document a transition produces, optionally only when values of the case (paths) are as given."""
 
     name: str
     when: dict[str, Any] = Field(default_factory=dict)
@@ -74,8 +110,8 @@ class DocumentRef(_Strict):
 
 class TimerOpening(_Strict):
     """When a timer starts: when the case starts, on entering a state, or on given events; from the day of
-    the move or from a date field of the payload or the case (e.g. decision_date); optionally only when
-    fields have given values."""
+    the move or from a date of the case (a path: `decision_date`, `notify.served_on`); optionally only
+    when values of the case (paths) are as given."""
 
     on_start: bool = False
     on_enter: str | None = None
@@ -91,14 +127,11 @@ class TimerOpening(_Strict):
 
 
 class RuleChoice(_Strict):
-    """A rule chosen by a field of the case, e.g. 7wd for 行政处罚 and 行政许可, else 20wd."""
+    """A rule chosen by a value of the case (a path), e.g. 7wd for 行政处罚 and 行政许可, else 20wd."""
 
     field: str
     cases: dict[str, str]
     default: str
-
-    def pick(self, values: Mapping[str, Any]) -> str:
-        return self.cases.get(str(values.get(self.field)), self.default)
 
     def all_rules(self) -> list[str]:
         return [*self.cases.values(), self.default]
@@ -108,6 +141,13 @@ class TimerExtension(_Strict):
     event: str
     by: str
     times: int = Field(default=1, ge=1)
+
+
+class TimerPause(_Strict):
+    """Time excluded from the period (e.g. 听证, 鉴定): the events that stop the clock and restart it."""
+
+    by: tuple[str, ...]
+    resumed_by: tuple[str, ...]
 
 
 class TimerSpec(_Strict):
@@ -126,39 +166,35 @@ class TimerSpec(_Strict):
     closed_by: tuple[str, ...]
     cancelled_by: tuple[str, ...] = ()
     extend: TimerExtension | None = None
+    pause: TimerPause | None = None
+    # An auto event the engine fires on the case when the period has run out (e.g. 视为受理).
+    on_expiry: str | None = None
 
 
 class ChildOutcome(_Strict):
-    """How a child's end moves its parent: the first rule whose state (and data) match fires `fire`."""
+    """How a child's end moves its parent: the first rule whose state (and values) match fires `fire`."""
 
     state: str | None = None  # None: any final state
-    when: dict[str, Any] = Field(default_factory=dict)
+    when: dict[str, Any] = Field(default_factory=dict)  # child path → value, e.g. decide.conclusion: 同意
     fire: str
-    # Parent data field <- child data field, copied back when this rule applies (e.g. review_opinion).
+    # Field of the fired event's record <- child path, e.g. review_opinion: approve.opinion.
     copy_back: dict[str, str] = Field(default_factory=dict)
-
-    def matches(self, state: str, data: Mapping[str, Any]) -> bool:
-        return (self.state is None or self.state == state) and all(
-            data.get(k) == v for k, v in self.when.items()
-        )
 
 
 class ChildStart(_Strict):
-    """A child instance the transition starts, when its conditions (guards) pass."""
+    """A child instance the transition starts, when its conditions hold."""
 
     workflow: str
     conditions: tuple[GuardRef, ...] = ()
-    data: dict[str, str] = Field(default_factory=dict)  # child field <- parent data field
-    set: dict[str, Any] = Field(default_factory=dict)  # child field <- a constant
+    # child case field <- parent path, or a list of paths: the first that has a value
+    data: dict[str, str | tuple[str, ...]] = Field(default_factory=dict)
+    set: dict[str, Any] = Field(default_factory=dict)  # child case field <- a constant
     on_final: tuple[ChildOutcome, ...] = ()
 
     @field_validator("conditions", mode="before")
     @classmethod
-    def _guard_by_name(cls, value: object) -> object:
+    def _condition_by_name(cls, value: object) -> object:
         return _guard_refs(value)
-
-    def outcome(self, state: str, data: Mapping[str, Any]) -> ChildOutcome | None:
-        return next((o for o in self.on_final if o.matches(state, data)), None)
 
 
 def _guard_refs(value: object) -> object:
@@ -171,13 +207,16 @@ class TransitionSpec(_Strict):
     event: str
     title: str
     sources: tuple[str, ...]
-    dest: str
+    # None: the case stays where it is (e.g. an extension requested at any stage).
+    dest: str | None = None
     roles: tuple[str, ...] = ()
     # owner: users of the case's agency; counterpart: users of the counterpart agency (e.g. the 司法局).
     by: Literal["owner", "counterpart"] = "owner"
-    # Fired only by the engine, when a child instance ends (no user may fire it).
+    # Fired only by the engine: when a child case ends, or when a timer runs out (no user may fire it).
     auto: bool = False
     payload: dict[str, FieldSpec] = Field(default_factory=dict)
+    # Case fields this event changes, each from the payload field of the same name.
+    updates: tuple[str, ...] = ()
     guards: tuple[GuardRef, ...] = ()
     documents: tuple[DocumentRef, ...] = ()
     starts: tuple[ChildStart, ...] = ()
@@ -197,7 +236,7 @@ class TransitionSpec(_Strict):
     @model_validator(mode="after")
     def _auto_has_no_roles(self) -> TransitionSpec:
         if self.auto and self.roles:
-            raise ValueError("auto 事件由引擎在子流程结束时触发，不能再指定 roles")
+            raise ValueError("auto 事件由引擎触发（子流程结束或期限届满），不能再指定 roles")
         if not self.auto and not self.roles:
             raise ValueError("roles 不能为空（只有 auto 事件没有角色）")
         return self
@@ -206,6 +245,10 @@ class TransitionSpec(_Strict):
     @classmethod
     def _guard_by_name(cls, value: object) -> object:
         return _guard_refs(value)
+
+    def dest_from(self, state: str) -> str:
+        """Where the case goes from `state`: `dest`, or `state` itself for an event that stays."""
+        return state if self.dest is None else self.dest
 
 
 class Counterpart(_Strict):
@@ -220,6 +263,8 @@ class Definition(_Strict):
     title: str
     description: str = ""
     initial: str
+    # Roles this process brings (beside those of workflows/roles.yaml).
+    roles: dict[str, RoleSpec] = Field(default_factory=dict)
     # A user acting in this role must be the case's own handler (承办人), not any holder of the role.
     owner_role: str = "handler"
     start_roles: tuple[str, ...] = ("handler",)
@@ -249,6 +294,10 @@ class Definition(_Strict):
         spec = self.states.get(state)
         return spec.title if spec else state
 
+    def engine_fields(self) -> set[str]:
+        """Case fields only the engine writes: the document numbers it records."""
+        return {doc.record_number_as for doc in self.documents.values() if doc.record_number_as}
+
 
 def sources_of(d: Definition, t: TransitionSpec) -> list[str]:
     """Concrete source states, with `*` expanded to every non-final state."""
@@ -265,7 +314,7 @@ def to_mermaid(d: Definition, current: str | None = None) -> str:
     lines.append(f"    [*] --> {d.initial}")
     for t in d.transitions:
         for s in sources_of(d, t):
-            lines.append(f"    {s} --> {t.dest}: {t.title}")
+            lines.append(f"    {s} --> {t.dest_from(s)}: {t.title}")
     for name, spec in d.states.items():
         if spec.final:
             lines.append(f"    {name} --> [*]")
@@ -273,3 +322,10 @@ def to_mermaid(d: Definition, current: str | None = None) -> str:
         lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
         lines.append(f"    class {current} current")
     return "\n".join(lines) + "\n"
+
+
+def pick_rule(rule: str | RuleChoice, values: Mapping[str, Any]) -> str:
+    """The rule of a timer for a case; `values` maps the choice's path to its value."""
+    if isinstance(rule, str):
+        return rule
+    return rule.cases.get(str(values.get(rule.field)), rule.default)

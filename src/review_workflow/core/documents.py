@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -20,27 +20,30 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
-from jinja2 import ChainableUndefined, Environment, Template, Undefined
+from jinja2 import ChainableUndefined, Environment, Template, TemplateSyntaxError, Undefined, nodes
 
 from .masking import mask_id_number, mask_personal_info
 
-# The names a template may use; the renderer passes exactly these. `agency` owns the case; `issuer`
-# issues the document (the same agency, except a filing office's correction notice).
-CONTEXT_KEYS = frozenset(
-    {
-        "doc",
-        "agency",
-        "issuer",
-        "counterpart",
-        "case",
-        "actor",
-        "event",
-        "event_title",
-        "payload",
-        "data",
-        "deadlines",
-    }
-)
+# The names a template may use and what each holds; the renderer passes exactly these (paperwork.py).
+# `agency` owns the case; `issuer` issues the document (the same agency, except a filing office's
+# correction notice). None: the keys depend on the definition (its case fields, its events' records,
+# its timers), which the loader checks per template.
+DOCUMENT_CONTEXT: dict[str, frozenset[str] | None] = {
+    "doc": frozenset({"number", "title", "date"}),
+    "agency": frozenset({"name", "doc_code"}),
+    "issuer": frozenset({"name", "doc_code"}),
+    "counterpart": frozenset({"name", "doc_code"}),
+    "case": frozenset({"id", "title", "party", "workflow_title", "handler_name", "state_title"}),
+    "actor": frozenset({"name", "roles", "legal_qualification", "certificate_no"}),
+    "event": frozenset(),
+    "event_title": frozenset(),
+    "payload": None,  # the fields of the event that issues the document
+    "data": None,  # the case fields
+    "events": None,  # each event's record: events.notify.served_on, events.notify.on
+    "deadlines": None,  # each running timer: title, due, period
+}
+CONTEXT_KEYS = frozenset(DOCUMENT_CONTEXT)
+DEADLINE_KEYS = frozenset({"title", "due", "period"})
 
 DEFAULT_EAST_ASIA_FONT = "仿宋_GB2312"
 EAST_ASIA_LANG = "zh-CN"
@@ -315,9 +318,77 @@ def document_text(data: bytes) -> str:
     return "\n".join(_block_text(doc, set()))
 
 
-def template_variables(template_path: Path) -> set[str]:
-    """The top-level names a template uses, to check against CONTEXT_KEYS when workflows load."""
-    return set(DocxTemplate(str(template_path)).get_undeclared_template_variables(jinja_env=_jinja_env()))
+def _template_sources(template_path: Path) -> list[str]:
+    """The Jinja text of a template's body, headers and footers, as docxtpl renders it."""
+    tpl = DocxTemplate(str(template_path))
+    doc = Document(str(template_path))
+    sources = [tpl.patch_xml(tpl.xml_to_string(doc._element.body))]
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            sources.append(tpl.patch_xml(tpl.xml_to_string(rel.target_part.element)))
+    return sources
+
+
+class TemplateUse(NamedTuple):
+    """What a template refers to: each chain of names it reads (("events", "notify", "on")), and the
+    filters and tests it applies."""
+
+    chains: frozenset[tuple[str, ...]]
+    filters: frozenset[str]
+    tests: frozenset[str]
+
+
+def _chain(node: nodes.Node) -> tuple[str, ...] | None:
+    """payload.findings → ("payload", "findings"); data["x"] → ("data", "x"); None if not rooted in a name."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            return (node.name, *reversed(parts))
+        else:
+            return None
+
+
+def template_use(template_path: Path) -> TemplateUse:
+    """Parse a template and list what it refers to; a syntax error raises TemplateSyntaxError."""
+    env = _jinja_env()
+    chains: set[tuple[str, ...]] = set()
+    filters: set[str] = set()
+    tests: set[str] = set()
+    for source in _template_sources(template_path):
+        tree = env.parse(source)
+        local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} | {"loop"}
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            chain = _chain(node)
+            if chain and chain[0] not in local:
+                chains.add(chain)
+        filters |= {f.name for f in tree.find_all(nodes.Filter)}
+        tests |= {t.name for t in tree.find_all(nodes.Test)}
+    return TemplateUse(frozenset(chains), frozenset(filters), frozenset(tests))
+
+
+def template_problems(template_path: Path, allowed: dict[str, frozenset[str] | None]) -> list[str]:
+    """Everything wrong with a template: it does not compile, or it uses a name, filter or test that
+    does not exist. `allowed` maps each context key to its known attributes (None: any)."""
+    env = _jinja_env()
+    try:
+        use = template_use(template_path)
+    except TemplateSyntaxError as exc:
+        return [f"模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"]
+    problems = []
+    for chain in sorted(use.chains):
+        if chain[0] not in allowed:
+            problems.append(f"使用了未知的名称 {chain[0]!r}")
+        elif len(chain) > 1 and (keys := allowed[chain[0]]) is not None and chain[1] not in keys:
+            problems.append(f"使用了未知的名称 {'.'.join(chain[:2])!r}")
+    problems += [f"使用了未知的过滤器 {f!r}" for f in sorted(use.filters - set(env.filters))]
+    problems += [f"使用了未知的测试 {t!r}" for t in sorted(use.tests - set(env.tests))]
+    return problems
 
 
 __all__ = [
@@ -329,6 +400,7 @@ __all__ = [
     "format_document_number",
     "render_document",
     "rmb_upper",
-    "template_variables",
+    "template_problems",
+    "template_use",
     "yuan",
 ]

@@ -1,18 +1,21 @@
 """The state machine: one `transitions.Machine` per definition (model=None), fired on the loaded row.
 
-The engine decides; it does not write. `fire` moves the row's `state` attribute and returns the
-transition spec so the service can write the effects in the same transaction.
+The engine decides; it does not write. `check` finds the transition and checks who fires it; `fire` runs
+the named guards (all of them, so every reason is told at once) and then lets the Machine move the row's
+`state` — or leave it, for an event with no `dest`. The service writes the effects in the same
+transaction.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
-from transitions import EventData, Machine, MachineError
+from transitions import Machine, MachineError
 
 from .definitions import Definition, TransitionSpec, sources_of
 from .errors import GuardRejected, NotPermitted, TransitionNotAllowed
-from .guards import GUARDS, Actor, CaseFacts, GuardContext
+from .guards import Actor, CaseFacts, GuardContext, reasons
 
 
 class HasState(Protocol):
@@ -20,38 +23,21 @@ class HasState(Protocol):
 
 
 class Engine:
-    def __init__(self, definition: Definition) -> None:
+    def __init__(self, definition: Definition, role_titles: Mapping[str, str]) -> None:
         self.definition = definition
+        self.role_titles = role_titles
         self.machine = Machine(
             model=None,
             states=list(definition.states),
             initial=definition.initial,
             transitions=[
-                {
-                    "trigger": t.event,
-                    "source": sources_of(definition, t),
-                    "dest": t.dest,
-                    "conditions": [self._guards_pass(t)],
-                }
+                # dest None: an internal transition, the state stays as it is
+                {"trigger": t.event, "source": sources_of(definition, t), "dest": t.dest}
                 for t in definition.transitions
             ],
             auto_transitions=False,
-            send_event=True,
             model_attribute="state",
         )
-
-    @staticmethod
-    def _guards_pass(t: TransitionSpec) -> Any:
-        def check(event: EventData) -> bool:
-            ctx: GuardContext = event.kwargs["ctx"]
-            rejections: list[str] = event.kwargs["rejections"]
-            for ref in t.guards:
-                reason = GUARDS[ref.name](ctx, **ref.params)
-                if reason:
-                    rejections.append(reason)
-            return not rejections
-
-        return check
 
     # -- who may do what -------------------------------------------------------------------------
 
@@ -68,17 +54,15 @@ class Engine:
             return role
         return None
 
-    def guard_reasons(self, t: TransitionSpec, ctx: GuardContext) -> list[str]:
-        return [r for ref in t.guards if (r := GUARDS[ref.name](ctx, **ref.params))]
-
     def available(self, actor: Actor, case: CaseFacts, ctx: GuardContext) -> list[TransitionSpec]:
-        """The events this actor may fire now: right state, right role, guards satisfied."""
+        """The events this actor may fire now: right state, right role, guards satisfied (as far as they
+        can tell before the payload is given)."""
         return [
             t
             for t in self.definition.transitions
             if case.state in sources_of(self.definition, t)
             and self.role_for(t, actor, case)
-            and not self.guard_reasons(t, ctx)
+            and not reasons(t.guards, ctx)
         ]
 
     # -- the move ---------------------------------------------------------------------------------
@@ -88,7 +72,7 @@ class Engine:
     ) -> TransitionSpec:
         """The transition for `event`, if it exists from `state` and the actor may fire it.
 
-        `by_engine`: the engine fires an auto event for a child that ended; only auto events go this way."""
+        `by_engine`: the engine fires an auto event (a child ended, a timer ran out); only those go this way."""
         d = self.definition
         t = d.transition(event)
         if t is None:
@@ -98,24 +82,20 @@ class Engine:
                 f"案件当前处于“{d.state_title(state)}”，不能执行“{t.title}”（{event}）"
             )
         if t.auto != by_engine:
-            raise NotPermitted(f"“{t.title}”由系统在关联流程结束时自动执行，不能手动执行")
+            raise NotPermitted(f"“{t.title}”由系统自动执行（关联流程结束或期限届满时），不能手动执行")
         if not by_engine and not self.role_for(t, actor, case):
             raise NotPermitted(self._why_not_permitted(t, actor, case))
         return t
 
-    def fire(
-        self, row: HasState, event: str, ctx: GuardContext, *, by_engine: bool = False
-    ) -> TransitionSpec:
-        """Move `row.state`, or raise: not from this state, not this actor, or a guard said no."""
-        t = self.check(row.state, event, ctx.actor, ctx.case, by_engine=by_engine)
-        rejections: list[str] = []
+    def fire(self, row: HasState, t: TransitionSpec, ctx: GuardContext) -> None:
+        """Move `row.state` by the checked transition `t`, or raise GuardRejected with every reason."""
+        refused = reasons(t.guards, ctx)
+        if refused:
+            raise GuardRejected("；".join(refused))
         try:
-            moved = self.machine.events[event].trigger(row, ctx=ctx, rejections=rejections)
+            self.machine.events[t.event].trigger(row)
         except MachineError as exc:
             raise TransitionNotAllowed(f"不能执行“{t.title}”：{exc.value}") from exc
-        if not moved:
-            raise GuardRejected("；".join(rejections) or f"不满足执行“{t.title}”的条件")
-        return t
 
     def _why_not_permitted(self, t: TransitionSpec, actor: Actor, case: CaseFacts) -> str:
         if t.by == "counterpart" and actor.agency_id != case.counterpart_agency_id:
@@ -127,15 +107,4 @@ class Engine:
             others = [r for r in t.roles if r != self.definition.owner_role]
             if not set(others) & actor.roles:
                 return f"只有本案承办人可以执行“{t.title}”"
-        return f"“{t.title}”只能由以下角色执行：{'、'.join(ROLE_TITLES.get(r, r) for r in t.roles)}"
-
-
-ROLE_TITLES = {
-    "handler": "承办人",
-    "reviewer": "法制审核人员",
-    "legal_head": "法制机构负责人",
-    "agency_head": "机关负责人",
-    "supervisor": "执法监督人员",
-    "admin": "系统管理员",
-    "filing_officer": "备案审查人员",
-}
+        return f"“{t.title}”只能由以下角色执行：{'、'.join(self.role_titles.get(r, r) for r in t.roles)}"

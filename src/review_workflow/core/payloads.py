@@ -1,71 +1,104 @@
-"""Validate an event's payload against the field specs of its transition.
+"""Validate an event's payload (or a new case's fields) against the field specs of its definition.
 
-Models are built once per transition at start. Extra fields are kept (the contract allows more);
-declared ones are checked strictly: a string is a string, `true` is a boolean, a list is a list.
+Models are built once per transition at start. Strict: only declared fields are accepted (an unknown
+key is refused and named, at every depth), a string is a string, `true` is a boolean, a list is a list,
+and every value is bounded (text length, list length, numbers). Text may not carry control characters
+(NUL and the like) other than tab and line breaks.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
-from .definitions import FieldSpec
+from .definitions import DEFAULT_MAXIMUM, FieldSpec
 from .errors import InvalidPayload
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Field(strict=True)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True), Field(strict=True)]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _MESSAGES = {
     "missing": "缺少必填字段",
+    "extra_forbidden": "是未声明的字段，不能提交",
     "string_type": "应为文本",
     "string_too_short": "不能为空",
+    "string_too_long": "过长",
     "bool_type": "应为布尔值（true 或 false）",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
     "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
     "list_type": "应为列表",
     "too_short": "条目数量不足",
+    "too_long": "条目过多",
     "date_type": "应为日期（YYYY-MM-DD）",
     "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
     "date_parsing": "应为日期（YYYY-MM-DD）",
     "model_type": "应为对象",
     "dict_type": "应为对象",
     "literal_error": "取值不在允许范围内",
     "greater_than_equal": "不能小于最小值",
+    "less_than_equal": "不能大于最大值",
 }
+
+
+def has_control_characters(value: str) -> bool:
+    return _CONTROL.search(value) is not None
+
+
+def _no_control_characters(value: str) -> str:
+    if has_control_characters(value):
+        raise PydanticCustomError("control_character", "不能包含控制字符（如 NUL）")
+    return value
+
+
+def _text(spec: FieldSpec, *, required: bool) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=spec.text_limit),
+        Field(strict=True),
+        AfterValidator(_no_control_characters),
+    ]
 
 
 def _annotation(name: str, spec: FieldSpec) -> Any:
     if spec.type in ("str", "text"):
-        base: Any = (
-            Literal[spec.choices] if spec.choices else (NonEmptyText if spec.required else OptionalText)
-        )
-    elif spec.type == "bool":
-        base = Annotated[bool, Field(strict=True)]
-    elif spec.type == "int":
-        base = Annotated[int, Field(strict=True, ge=spec.minimum)]
-    elif spec.type == "number":
-        base = Annotated[float, Field(strict=True, ge=spec.minimum)]
-    elif spec.type == "date":
-        base = date
-    elif spec.type == "list[str]":
-        item: Any = Literal[spec.choices] if spec.choices else NonEmptyText
-        base = Annotated[list[item], Field(min_length=spec.min_items)]
+        return Literal[spec.choices] if spec.choices else _text(spec, required=spec.required)
+    if spec.type == "bool":
+        return Annotated[bool, Field(strict=True)]
+    if spec.type in ("int", "number"):
+        low = spec.minimum if spec.minimum is not None else -DEFAULT_MAXIMUM
+        high = spec.maximum if spec.maximum is not None else DEFAULT_MAXIMUM
+        kind = int if spec.type == "int" else float
+        return Annotated[kind, Field(strict=True, ge=low, le=high, allow_inf_nan=False)]
+    if spec.type == "date":
+        return Annotated[date, Field(strict=False)]
+    if spec.type == "list[str]":
+        item: Any = Literal[spec.choices] if spec.choices else _text(spec, required=True)
     else:
         assert spec.fields is not None
-        item_model = build_model(f"{name}_item", spec.fields, allow_extra=True)
-        base = Annotated[list[item_model], Field(min_length=spec.min_items)]  # type: ignore[valid-type]
-    return base
+        item = build_model(f"{name}_item", spec.fields)
+    return Annotated[list[item], Field(min_length=spec.min_items, max_length=spec.max_items)]
 
 
-def build_model(name: str, fields: dict[str, FieldSpec], *, allow_extra: bool = True) -> type[BaseModel]:
+def build_model(name: str, fields: dict[str, FieldSpec]) -> type[BaseModel]:
     definitions: dict[str, Any] = {}
     for key, spec in fields.items():
         annotation = _annotation(key, spec)
         definitions[key] = (annotation, ...) if spec.required else (annotation | None, None)
-    config = ConfigDict(extra="allow" if allow_extra else "forbid")
-    return create_model(name, __config__=config, **definitions)
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -83,21 +116,40 @@ def _title(specs: dict[str, FieldSpec], path: list[str]) -> str:
     return spec.title or path[0]
 
 
+def _message(err: Any) -> str:
+    if err["type"] == "control_character":
+        return str(err["msg"])
+    message = _MESSAGES.get(err["type"], err["msg"])
+    ctx = err.get("ctx") or {}
+    if err["type"] == "literal_error":
+        message += f"：{ctx.get('expected', '')}"
+    elif err["type"] == "string_too_long":
+        message += f"（不超过 {ctx.get('max_length')} 字）"
+    elif err["type"] == "too_long":
+        message += f"（不超过 {ctx.get('max_length')} 项）"
+    return message
+
+
 def validate(model: type[BaseModel], payload: Any, titles: dict[str, FieldSpec]) -> dict[str, Any]:
-    """Return the cleaned payload (dates as ISO strings) or raise InvalidPayload in Chinese."""
+    """Return the cleaned payload (dates as ISO strings) or raise InvalidPayload in Chinese.
+
+    Each problem is one entry of the error's details (`field`, `type`, `message`); when keys the
+    definition does not declare were sent, the message names them all (`type`: extra_forbidden)."""
     if not isinstance(payload, dict):
         raise InvalidPayload("请求内容应为 JSON 对象")
     try:
         cleaned = model.model_validate(payload)
     except ValidationError as exc:
         details = []
-        for err in exc.errors():
+        for err in exc.errors(include_url=False):
             field = _field_name(err["loc"])
             title = _title(titles, field.split("."))
-            message = _MESSAGES.get(err["type"], err["msg"])
-            if err["type"] == "literal_error":
-                message += f"：{err['ctx'].get('expected', '')}"
-            details.append({"field": field, "message": f"{title}（{field}）{message}"})
-        summary = "；".join(d["message"] for d in details[:3])
+            details.append({"field": field, "type": err["type"], "message": f"{title}（{field}）{_message(err)}"})
+        unknown = [d["field"] for d in details if d["type"] == "extra_forbidden"]
+        summary = (
+            f"提交了未声明的字段：{'、'.join(unknown[:10])}"
+            if unknown
+            else "；".join(d["message"] for d in details[:3])
+        )
         raise InvalidPayload(f"提交的内容不符合要求：{summary}", details=details) from exc
     return cleaned.model_dump(mode="json", exclude_none=True)

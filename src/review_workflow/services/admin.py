@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import select
 
 from ..core.audit import ChainBreak
-from ..core.definitions import ROLES
 from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork, create_schema
@@ -56,9 +55,9 @@ def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tupl
     """Create a user; returns the id and a fresh bearer token (only its hash is stored). With a
     password the user can also log in to the web pages (only its scrypt hash is stored)."""
     password_hash = hash_password(password) if password is not None else None
-    unknown = [r for r in spec.roles if r not in ROLES]
+    unknown = [r for r in spec.roles if r not in rt.roles]
     if unknown or not spec.roles:
-        raise InvalidInput(f"未知或缺少角色：{unknown or '（空）'}；可用角色：{', '.join(ROLES)}")
+        raise InvalidInput(f"未知或缺少角色：{unknown or '（空）'}；可用角色：{', '.join(rt.roles)}")
     token = new_token()
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(select(User).where(User.username == spec.username)).first():

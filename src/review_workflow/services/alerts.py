@@ -15,11 +15,13 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from ..core.errors import WorkflowError
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork
 from ..storage.models import Deadline, Instance, User
 from . import outbox
 from .delivery import DispatchResult, dispatch
+from .moves import apply_event
 from .timers import elapse
 
 log = logging.getLogger(__name__)
@@ -52,13 +54,13 @@ def _text(kind: str, row: Deadline, case: Instance) -> tuple[str, str]:
 def _claim(session: Session, today: date, batch: int) -> list[Deadline]:
     """Up to `batch` deadlines to alert, overdue first. Each question is answered from its own partial
     index (an OR of the two would read the whole table); rows another process holds are skipped."""
-    open_ = Deadline.closed_at.is_(None)
+    open_ = (Deadline.closed_at.is_(None), Deadline.status != "paused")
     questions = (
         select(Deadline)
-        .where(open_, Deadline.overdue_at.is_(None), Deadline.due < today)
+        .where(*open_, Deadline.overdue_at.is_(None), Deadline.due < today)
         .order_by(Deadline.due, Deadline.id),
         select(Deadline)
-        .where(open_, Deadline.warned_at.is_(None), Deadline.warning <= today, Deadline.due >= today)
+        .where(*open_, Deadline.warned_at.is_(None), Deadline.warning <= today, Deadline.due >= today)
         .order_by(Deadline.warning, Deadline.id),
     )
     rows: list[Deadline] = []
@@ -138,7 +140,25 @@ def _sweep_batch(
             for person in people.for_(row, roles)
         ]
     queued = outbox.queue(rt, session, drafts, now)
+    for row, kind in zip(rows, kinds, strict=True):
+        if kind != "warning":
+            _expire(rt, session, cases[row.instance_id], row)
     return SweepResult(kinds.count("warning"), kinds.count("overdue"), queued)
+
+
+def _expire(rt: Runtime, session: Session, case: Instance, row: Deadline) -> None:
+    """A period that ran out and names an event (`on_expiry`, e.g. 视为受理): the engine fires it on the
+    case, in the sweep's transaction. A case that has moved on where the event no longer applies is left
+    as it is."""
+    spec = rt.workflow(case.workflow).definition.timers.get(row.timer)
+    if spec is None or spec.on_expiry is None:
+        return
+    session.refresh(case, with_for_update={"of": Instance})  # the case's row lock, as any transition takes
+    try:
+        with session.begin_nested():
+            apply_event(rt, session, case, spec.on_expiry, None, {}, by_engine=True)
+    except WorkflowError as exc:
+        log.info("case %s: %s not fired when %s ran out: %s", case.id, spec.on_expiry, row.timer, exc.message)
 
 
 def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:

@@ -8,10 +8,9 @@ from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core import payloads
-from ..core.engine import ROLE_TITLES
+from ..core import guards, payloads
 from ..core.errors import GuardRejected, InvalidInput, NotFound, NotPermitted, StaleVersion
-from ..core.guards import GUARDS, CaseFacts, GuardContext
+from ..core.guards import CaseFacts, GuardContext
 from ..runtime import Runtime
 from ..schemas import CasePublic
 from ..storage.db import UnitOfWork
@@ -22,10 +21,16 @@ from .lookups import Lookups
 from .moves import apply_event, create_instance
 from .views import case_public
 
+TITLE_MAX = 300  # the columns' width (案由, 当事人)
+
 
 def _clean_text(value: Any, label: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{label}不能为空")
+    if len(value.strip()) > TITLE_MAX:
+        raise InvalidInput(f"{label}过长（不超过 {TITLE_MAX} 字）")
+    if payloads.has_control_characters(value):
+        raise InvalidInput(f"{label}不能包含控制字符（如 NUL）")
     return value.strip()
 
 
@@ -86,15 +91,15 @@ def start_case(
         actor = as_actor(user)
         if not set(d.start_roles) & actor.roles:
             raise NotPermitted(
-                f"只有{'、'.join(ROLE_TITLES.get(r, r) for r in d.start_roles)}可以发起“{d.title}”"
+                f"只有{'、'.join(rt.role_title(r) for r in d.start_roles)}可以发起“{d.title}”"
             )
         data = payloads.validate(wf.case_model, fields or {}, d.case_fields)
         ctx = GuardContext(
             actor, CaseFacts(None, user.agency_id, user.id, d.initial, data), data, rt.clock.today()
         )
-        reasons = [r for g in d.start_guards if (r := GUARDS[g.name](ctx, **g.params))]
-        if reasons:
-            raise GuardRejected("；".join(reasons))
+        refused = guards.reasons(d.start_guards, ctx)
+        if refused:
+            raise GuardRejected("；".join(refused))
         inst = create_instance(
             rt,
             session,

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 
+from ..core import records
 from ..core.errors import InvalidInput
 from ..core.masking import mask_id_number, mask_personal_info
 from ..runtime import Runtime
@@ -25,6 +26,11 @@ SHOWN = {"published": ("published", "correcting", "revoking"), "withdrawn": ("wi
 
 def _public(inst: Instance) -> PublicDisclosure:
     data: dict[str, Any] = inst.data
+    events: dict[str, Any] = inst.events
+
+    def recorded(path: str) -> Any:
+        return records.read(path, data, events)
+
     withdrawn = inst.state == "withdrawn"
     return PublicDisclosure(
         id=inst.id,
@@ -36,11 +42,11 @@ def _public(inst: Instance) -> PublicDisclosure:
         decision_date=data["decision_date"],
         conclusion=None if withdrawn else mask_personal_info(data.get("conclusion")),
         legal_basis=None if withdrawn else mask_personal_info(data.get("legal_basis")),
-        published_on=data.get("publish_on"),
-        corrected_on=data.get("correct_on"),
-        correction=mask_personal_info(data.get("correction")) or None,
-        withdrawn_on=data.get("withdraw_disclosure_on") if withdrawn else None,
-        withdrawal_reason=mask_personal_info(data.get("reason")) if withdrawn else None,
+        published_on=recorded("publish.on"),
+        corrected_on=recorded("correct.on"),
+        correction=mask_personal_info(recorded("correct.correction")) or None,
+        withdrawn_on=recorded("withdraw_disclosure.on") if withdrawn else None,
+        withdrawal_reason=mask_personal_info(recorded("revoke.reason")) if withdrawn else None,
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from ..core import records
 from ..core.errors import InvalidInput, NotFound, NotPermitted
 from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
@@ -142,8 +143,8 @@ def _item(rt: Runtime, inst: Instance, row: Deadline | None, today: date) -> Fil
     spec = d.case_fields.get("party_type")
     deadline = deadline_public(row, today) if row is not None else None
 
-    def day(key: str) -> date | None:
-        value = data.get(key)
+    def day(path: str) -> date | None:
+        value = records.read(path, data, inst.events)
         return date.fromisoformat(value) if isinstance(value, str) and value else None
 
     return FilingItem(
@@ -164,9 +165,9 @@ def _item(rt: Runtime, inst: Instance, row: Deadline | None, today: date) -> Fil
         decision_date=day("decision_date"),
         penalty_types=list(data.get("penalty_types") or []),
         fine_amount=data.get("fine_amount"),
-        filed_on=day("file_on"),
-        received_on=day("receive_on"),
-        accepted_on=day("accept_on"),
+        filed_on=day("file.on"),
+        received_on=day("receive.on"),
+        accepted_on=day("accept.on"),
         deadline=deadline,
         urgency=deadline_urgency(deadline, today) if deadline else "closed",
     )

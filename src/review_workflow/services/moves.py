@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import payloads
-from ..core.definitions import ChildStart, Definition, TransitionSpec, sources_of
+from ..core import guards, payloads, records
+from ..core.definitions import ChildOutcome, ChildStart, Definition, TransitionSpec, sources_of
 from ..core.errors import InvalidInput, InvalidPayload
-from ..core.guards import GUARDS, CaseFacts, GuardContext
+from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
 from ..runtime import Runtime
 from ..storage.models import Agency, Deadline, Instance, User
 from . import audit_trail, timers
@@ -23,17 +23,34 @@ from .lookups import Lookups
 from .paperwork import issue_documents
 
 
-def facts(rt: Runtime, inst: Instance, running: list[Deadline]) -> CaseFacts:
-    """The case as the guards see it; `running` are its open deadlines."""
+def facts(rt: Runtime, session: Session, inst: Instance, running: list[Deadline]) -> CaseFacts:
+    """The case as the guards see it; `running` are its open deadlines. Its child cases are read only
+    if a guard asks for them."""
     return CaseFacts(
         id=inst.id,
         agency_id=inst.agency_id,
         handler_id=inst.handler_id,
         state=inst.state,
         data=inst.data,
+        events=inst.events,
         open_timers=timers.timer_facts(rt.workflow(inst.workflow).definition, running),
         counterpart_agency_id=inst.counterpart_agency_id,
+        load_children=lambda: _children(rt, session, inst.id),
     )
+
+
+def _children(rt: Runtime, session: Session, case_id: int | None) -> tuple[ChildFact, ...]:
+    rows = session.execute(
+        select(Instance.id, Instance.workflow, Instance.state)
+        .where(Instance.parent_id == case_id)
+        .order_by(Instance.id)
+    )
+    return tuple(ChildFact(i, wf, state, rt.workflow(wf).definition.is_final(state)) for i, wf, state in rows)
+
+
+def system_actor(inst: Instance) -> Actor:
+    """Who fires an event the engine fires on its own (a timer ran out): nobody, of the case's agency."""
+    return Actor(id=0, name="系统", agency_id=inst.agency_id, roles=frozenset())
 
 
 def _counterpart_of(session: Session, d: Definition, agency_id: int) -> int | None:
@@ -56,7 +73,7 @@ def create_instance(
     title: str,
     party: str,
     data: dict[str, Any],
-    actor: User,
+    actor: User | None,
     parent: Instance | None = None,
     started_by: str | None = None,
     lookups: Lookups | None = None,
@@ -77,6 +94,7 @@ def create_instance(
         version=1,
         audit_seq=0,
         data=data,
+        events={},
         created_at=now,
         updated_at=now,
     )
@@ -85,7 +103,7 @@ def create_instance(
     audit_trail.record(
         session,
         inst,
-        actor_id=actor.id,
+        actor_id=actor.id if actor else None,
         event="start",
         from_state=None,
         to_state=d.initial,
@@ -101,41 +119,58 @@ def apply_event(
     session: Session,
     inst: Instance,
     event: str,
-    user: User,
+    user: User | None,
     payload: Any,
     *,
     by_engine: bool = False,
     lookups: Lookups | None = None,
+    child_id: int | None = None,
 ) -> TransitionSpec:
-    """Check and fire `event` on the locked case, then write every effect of the move."""
+    """Check and fire `event` on the locked case, then write every effect of the move. `user` is None
+    when the engine fires an event on its own (a timer ran out); `child_id` names the child case whose
+    end fired it."""
     lookups = lookups or Lookups(rt, session)
     wf = rt.workflow(inst.workflow)
     running = timers.open_deadlines(session, inst.id)
-    actor, case = as_actor(user), facts(rt, inst, running)
+    actor, case = (as_actor(user) if user else system_actor(inst)), facts(rt, session, inst, running)
     t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
     now, before = rt.clock.now(), inst.state
-    wf.engine.fire(inst, event, GuardContext(actor, case, cleaned, rt.clock.today()), by_engine=by_engine)
-    inst.data = {**inst.data, **cleaned, f"{event}_on": rt.clock.local(now).date().isoformat()}
+    today = rt.clock.local(now).date()
+    ctx = GuardContext(actor, case, cleaned, today, event=event, load_calendar=lookups.calendar)
+    wf.engine.fire(inst, t, ctx)
     inst.updated_at = now
     inst.version += 1
     ev = audit_trail.record(
         session,
         inst,
-        actor_id=user.id,
+        actor_id=user.id if user else None,
         event=event,
         from_state=before,
         to_state=inst.state,
-        payload=cleaned,
+        payload={**cleaned, "child_id": child_id} if child_id else cleaned,
         at=now,
     )
-    running = timers.apply(rt, session, inst, t, before, cleaned, user, now, running, lookups)
+    _record(inst, t, cleaned, records.record(cleaned, on=today, by=ev.actor_id, seq=ev.seq, child_id=child_id))
+    running = timers.apply(rt, session, inst, t, before, user, now, running, lookups)
     issue_documents(rt, session, inst, user, ev, t.documents, cleaned, running)
-    for child in t.starts:
-        _start_child(rt, session, inst, t, child, user, cleaned, running, lookups)
+    if t.starts:
+        started = GuardContext(actor, facts(rt, session, inst, running), cleaned, today, event=event)
+        for child in t.starts:
+            if guards.holds(child.conditions, started):
+                _start_child(rt, session, inst, t, child, user, lookups)
     if wf.definition.is_final(inst.state) and inst.parent_id is not None:
         _tell_parent(rt, session, inst, user)
     return t
+
+
+def _record(inst: Instance, t: TransitionSpec, cleaned: dict[str, Any], record: dict[str, Any]) -> None:
+    """The event's record, kept apart from the case fields; a case field changes only where the event
+    declares it (`updates`), and only when the payload gives it."""
+    updates = {name: cleaned[name] for name in t.updates if name in cleaned}
+    if updates:
+        inst.data = {**inst.data, **updates}
+    inst.events = {**inst.events, t.event: record}
 
 
 def _start_child(
@@ -144,18 +179,17 @@ def _start_child(
     parent: Instance,
     t: TransitionSpec,
     spec: ChildStart,
-    user: User,
-    payload: dict[str, Any],
-    running: list[Deadline],
+    user: User | None,
     lookups: Lookups,
-) -> Instance | None:
-    """Start the child case `spec` when its conditions pass; its data comes from the parent's."""
-    ctx = GuardContext(as_actor(user), facts(rt, parent, running), payload, rt.clock.today())
-    if any(GUARDS[g.name](ctx, **g.params) for g in spec.conditions):
-        return None
+) -> Instance:
+    """Start the child case `spec`; its case fields come from the parent's values (paths) and constants."""
     child_wf = rt.workflow(spec.workflow)
     d = child_wf.definition
-    raw = {key: parent.data[source] for key, source in spec.data.items() if source in parent.data}
+    raw = {
+        key: value
+        for key, source in spec.data.items()
+        if (value := records.first(source, parent.data, parent.events)) is not None
+    }
     try:
         data = payloads.validate(child_wf.case_model, {**raw, **spec.set}, d.case_fields)
     except InvalidPayload as exc:
@@ -176,7 +210,19 @@ def _start_child(
     )
 
 
-def _tell_parent(rt: Runtime, session: Session, child: Instance, user: User) -> None:
+def child_outcome(spec: ChildStart, child: Instance) -> ChildOutcome | None:
+    """The first of the parent's `on_final` rules that the ended child matches."""
+    return next(
+        (
+            o
+            for o in spec.on_final
+            if (o.state is None or o.state == child.state) and records.matches(o.when, child.data, child.events)
+        ),
+        None,
+    )
+
+
+def _tell_parent(rt: Runtime, session: Session, child: Instance, user: User | None) -> None:
     """A child reached a final state: fire the parent's auto event its outcome names, if the parent waits."""
     parent = session.scalars(
         select(Instance).where(Instance.id == child.parent_id).with_for_update(of=Instance)
@@ -184,11 +230,15 @@ def _tell_parent(rt: Runtime, session: Session, child: Instance, user: User) -> 
     d = rt.workflow(parent.workflow).definition
     starter = d.transition(child.started_by or "")
     spec = next((c for c in starter.starts if c.workflow == child.workflow), None) if starter else None
-    outcome = spec.outcome(child.state, child.data) if spec else None
+    outcome = child_outcome(spec, child) if spec else None
     if outcome is None:
         return
     fired = d.transition(outcome.fire)
     if fired is None or parent.state not in sources_of(d, fired):
         return  # the parent has moved on (e.g. the case was dismissed meanwhile)
-    payload = {key: child.data[source] for key, source in outcome.copy_back.items() if source in child.data}
-    apply_event(rt, session, parent, outcome.fire, user, {**payload, "child_id": child.id}, by_engine=True)
+    payload = {
+        key: value
+        for key, source in outcome.copy_back.items()
+        if (value := records.read(source, child.data, child.events)) is not None
+    }
+    apply_event(rt, session, parent, outcome.fire, user, payload, by_engine=True, child_id=child.id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..core import records
 from ..core.calendar import parse_rule
 from ..core.definitions import DocumentRef
 from ..core.documents import format_chinese_date, format_document_number, render_document
@@ -33,15 +33,6 @@ def next_serial(session: Session, agency_id: int, year: int) -> int:
     return int(session.scalar(stmt.returning(DocumentCounter.last)))
 
 
-def _local_dates(data: dict[str, Any]) -> dict[str, Any]:
-    """`*_on` fields hold ISO dates; documents print them the Chinese way."""
-    out = dict(data)
-    for key, value in data.items():
-        if key.endswith("_on") and isinstance(value, str):
-            out[key] = format_chinese_date(datetime.fromisoformat(value).date())
-    return out
-
-
 def _deadlines(running: list[Deadline]) -> dict[str, dict[str, str]]:
     """The case's running deadlines, for a document that states them (e.g. 请于…前报送纠正情况)."""
     out = {}
@@ -56,20 +47,22 @@ def issue_documents(
     rt: Runtime,
     session: Session,
     instance: Instance,
-    actor: User,
+    actor: User | None,
     audit_event: AuditEvent,
     refs: tuple[DocumentRef, ...],
     payload: dict[str, Any],
     running: list[Deadline],
 ) -> list[Document]:
     """Render, number and store the transition's documents. Each is numbered by the agency that issues
-    it: the actor's (the case's own, or the counterpart office for the documents it issues)."""
+    it: the actor's (the case's own, or the counterpart office for the documents it issues; the case's
+    own when the engine fires the event)."""
     d = rt.workflow(instance.workflow).definition
     now = audit_event.at
     today = rt.clock.local(now).date()
-    issuer, counterpart = actor.agency, instance.counterpart_agency
+    issuer = actor.agency if actor else instance.agency
+    counterpart = instance.counterpart_agency
     transition = d.transition(audit_event.event)
-    wanted = [ref for ref in refs if all(payload.get(k) == v for k, v in ref.when.items())]
+    wanted = [ref for ref in refs if records.matches(ref.when, instance.data, instance.events)]
     if not wanted:
         return []
     session.flush()  # the audit event's id, which each document points to
@@ -94,15 +87,16 @@ def issue_documents(
                 "state_title": d.state_title(instance.state),
             },
             "actor": {
-                "name": actor.name,
-                "roles": list(actor.roles),
-                "legal_qualification": actor.legal_qualification or "",
-                "certificate_no": actor.certificate_no or "",
+                "name": actor.name if actor else "",
+                "roles": list(actor.roles) if actor else [],
+                "legal_qualification": (actor.legal_qualification or "") if actor else "",
+                "certificate_no": (actor.certificate_no or "") if actor else "",
             },
             "event": audit_event.event,
             "event_title": transition.title if transition else audit_event.event,
             "payload": payload,
-            "data": _local_dates(instance.data),
+            "data": instance.data,
+            "events": instance.events,
             "deadlines": _deadlines(running),
         }
         content = render_document(rt.templates_dir / spec.template, context)

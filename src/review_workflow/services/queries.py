@@ -27,6 +27,7 @@ from ..schemas import (
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
 from .actors import as_actor, load_user, sees_all, user_by_token
+from .calendar_data import current_calendar
 from .cases import load_case, visible
 from .moves import facts
 from .paging import check_page
@@ -69,8 +70,8 @@ def show_workflow(rt: Runtime, name: str) -> WorkflowPublic:
 
 
 def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> list[TransitionSpec]:
-    actor, case = as_actor(user), facts(rt, inst, open_deadlines(session, inst.id))
-    ctx = GuardContext(actor, case, {}, rt.clock.today())
+    actor, case = as_actor(user), facts(rt, session, inst, open_deadlines(session, inst.id))
+    ctx = GuardContext(actor, case, {}, rt.clock.today(), load_calendar=lambda: current_calendar(rt, session))
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 

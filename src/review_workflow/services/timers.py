@@ -1,19 +1,18 @@
-"""Deadlines (时限) opened, extended and closed by transitions, as the YAML's `timers:` say.
+"""Deadlines (时限) opened, extended, paused, resumed and closed by transitions, as the YAML's `timers:` say.
 
 Called inside the caller's transaction; never commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
-from ..core.calendar import WorkCalendar
-from ..core.definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
+from ..core import records
+from ..core.calendar import WorkCalendar, parse_rule
+from ..core.definitions import Definition, RuleChoice, TimerSpec, TransitionSpec, pick_rule
 from ..core.errors import CalendarNotPublished
 from ..core.guards import OpenTimer
 from ..runtime import Runtime
@@ -39,7 +38,7 @@ def timer_facts(d: Definition, running: list[Deadline]) -> dict[str, OpenTimer]:
     for row in running:
         spec = d.timers.get(row.timer)
         allowed = spec.extend.times if spec and spec.extend else 0
-        facts[row.timer] = OpenTimer(row.title, row.due, allowed - len(row.extensions))
+        facts[row.timer] = OpenTimer(row.title, row.due, allowed - len(row.extensions), row.status == "paused")
     return facts
 
 
@@ -51,9 +50,32 @@ def _due(cal: WorkCalendar, start: date, rule: str) -> tuple[date, bool]:
         return cal.due(start, rule, provisional=True).date, True
 
 
+def _excluded(cal: WorkCalendar, row: Deadline) -> tuple[int, bool]:
+    """How many days (of the rule's unit) the ended pauses take out of the period, and whether that
+    count is provisional: a pause from P to R excludes the days after P up to and including R."""
+    unit = parse_rule(row.rule).unit
+    days, provisional = 0, False
+    for start, end in row.pauses:
+        if start is None or end is None:
+            continue
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        if unit == "d":
+            days += (last - first).days
+            continue
+        try:
+            days += cal.workdays_between(first, last)
+        except CalendarNotPublished:
+            days, provisional = days + cal.workdays_between(first, last, provisional=True), True
+    return days, provisional
+
+
 def schedule(cal: WorkCalendar, row: Deadline) -> tuple[date, date | None, bool]:
-    """Due date, warning date and provisional flag of a deadline from its start and rules."""
-    due, provisional = _due(cal, row.start, row.rule)
+    """Due date, warning date and provisional flag of a deadline from its start, rule, pauses and
+    extensions."""
+    excluded, provisional = _excluded(cal, row)
+    rule = parse_rule(row.rule)
+    due, more = _due(cal, row.start, f"{rule.n + excluded}{rule.unit}")
+    provisional = provisional or more
     for extra in row.extensions:
         due, more = _due(cal, due, extra)
         provisional = provisional or more
@@ -64,6 +86,15 @@ def schedule(cal: WorkCalendar, row: Deadline) -> tuple[date, date | None, bool]
         except CalendarNotPublished:
             warning, provisional = cal.warning_date(due, row.warn_before, provisional=True), True
     return due, warning, provisional
+
+
+def _reschedule(cal: WorkCalendar, row: Deadline, today: date) -> None:
+    """New dates after an extension or a pause ended; an overdue period given more time runs again."""
+    row.due, row.warning, row.provisional = schedule(cal, row)
+    if row.due >= today:
+        row.status, row.overdue_at = "open", None
+    else:
+        row.status = "missed" if row.overdue_at else "open"
 
 
 def close(row: Deadline, at: datetime, today: date, *, cancelled: bool = False) -> None:
@@ -81,20 +112,28 @@ def elapse(row: Deadline, at: datetime) -> None:
     row.status, row.closed_late = "met", False
 
 
-def _opens(spec: TimerSpec, t: TransitionSpec, before: str, facts: Mapping[str, Any]) -> bool:
+def _end_pause(cal: WorkCalendar, row: Deadline, today: date) -> None:
+    began = row.pauses[-1][0]
+    row.pauses = [*row.pauses[:-1], [began, today.isoformat()]]
+    _reschedule(cal, row, today)
+
+
+def _opens(spec: TimerSpec, t: TransitionSpec, before: str, inst: Instance) -> bool:
     o = spec.opens
-    entered = o.on_enter is not None and t.dest == o.on_enter and before != t.dest
+    entered = o.on_enter is not None and t.dest_from(before) == o.on_enter and before != o.on_enter
     if not (entered or t.event in o.on_events):
         return False
-    return all(facts.get(k) == v for k, v in o.when.items())
+    return records.matches(o.when, inst.data, inst.events)
 
 
-def responsible_for(inst: Instance, role: str, actor: User, owner_role: str, lookups: Lookups) -> int | None:
+def responsible_for(
+    inst: Instance, role: str, actor: User | None, owner_role: str, lookups: Lookups
+) -> int | None:
     """The case's handler for the owner role; else the actor if they hold the role; else the agency's
     first active user with it."""
     if role == owner_role:
         return inst.handler_id
-    if role in actor.roles and actor.agency_id == inst.agency_id:
+    if actor is not None and role in actor.roles and actor.agency_id == inst.agency_id:
         return actor.id
     return lookups.holder(inst.agency_id, role)
 
@@ -103,29 +142,33 @@ class _Opening:
     """Opening timers for one transition of one case."""
 
     def __init__(
-        self, rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime, lookups: Lookups
+        self, rt: Runtime, session: Session, inst: Instance, actor: User | None, at: datetime, lookups: Lookups
     ) -> None:
         self.session, self.inst, self.actor, self.at, self.lookups = session, inst, actor, at, lookups
         self.d = rt.workflow(inst.workflow).definition
         self.today = rt.clock.local(at).date()
 
-    def open(self, name: str, facts: Mapping[str, Any], running: list[Deadline]) -> list[Deadline]:
+    def open(self, name: str, running: list[Deadline]) -> list[Deadline]:
         """Start timer `name`, superseding a running one of the same name (a fresh period)."""
         spec = self.d.timers[name]
         for row in running:
             if row.timer == name:
                 close(row, self.at, self.today, cancelled=True)
+        inst = self.inst
         field = spec.opens.from_field
+        start = records.read(field, inst.data, inst.events) if field else None
+        choice = spec.rule.field if isinstance(spec.rule, RuleChoice) else None
         row = Deadline(
             instance_id=self.inst.id,
             agency_id=self.inst.agency_id,
             timer=name,
             kind=spec.kind,
             title=spec.title,
-            rule=spec.rule.pick(facts) if isinstance(spec.rule, RuleChoice) else spec.rule,
+            rule=pick_rule(spec.rule, {choice: records.read(choice, inst.data, inst.events)} if choice else {}),
             extensions=[],
+            pauses=[],
             warn_before=spec.warn_before,
-            start=date.fromisoformat(str(facts[field])) if field else self.today,
+            start=date.fromisoformat(start) if isinstance(start, str) else self.today,
             responsible_id=responsible_for(
                 self.inst, spec.responsible, self.actor, self.d.owner_role, self.lookups
             ),
@@ -139,14 +182,14 @@ class _Opening:
 
 
 def open_on_start(
-    rt: Runtime, session: Session, inst: Instance, actor: User, at: datetime, lookups: Lookups
+    rt: Runtime, session: Session, inst: Instance, actor: User | None, at: datetime, lookups: Lookups
 ) -> None:
     """Timers that run from the moment a case starts (e.g. the 15 days to file, from decision_date)."""
     opening = _Opening(rt, session, inst, actor, at, lookups)
     running: list[Deadline] = []
     for name, spec in opening.d.timers.items():
-        if spec.opens.on_start and all(inst.data.get(k) == v for k, v in spec.opens.when.items()):
-            running = opening.open(name, inst.data, running)
+        if spec.opens.on_start and records.matches(spec.opens.when, inst.data, inst.events):
+            running = opening.open(name, running)
 
 
 def apply(
@@ -155,14 +198,13 @@ def apply(
     inst: Instance,
     t: TransitionSpec,
     before: str,
-    payload: dict[str, object],
-    actor: User,
+    actor: User | None,
     at: datetime,
     running: list[Deadline],
     lookups: Lookups,
 ) -> list[Deadline]:
-    """Close, cancel, extend and open the case's timers for the transition `t` that just happened;
-    returns the deadlines still running."""
+    """Close, cancel, extend, pause, resume and open the case's timers for the transition `t` that just
+    happened (its record already written); returns the deadlines still running."""
     opening = _Opening(rt, session, inst, actor, at, lookups)
     d, today = opening.d, opening.today
     final = d.is_final(inst.state)
@@ -170,7 +212,9 @@ def apply(
         spec = d.timers.get(row.timer)
         if spec is None:
             continue
-        if row.kind == "window" and today > row.due:
+        if row.status == "paused" and (t.event in spec.closed_by or t.event in spec.cancelled_by or final):
+            _end_pause(lookups.calendar(), row, today)  # the time paused does not count against it
+        if row.kind == "window" and today > row.due and row.status != "paused":
             elapse(row, at)
         elif t.event in spec.closed_by:
             close(row, at, today)
@@ -178,12 +222,14 @@ def apply(
             close(row, at, today, cancelled=True)
         elif spec.extend and t.event == spec.extend.event:
             row.extensions = [*row.extensions, spec.extend.by]
-            row.due, row.warning, row.provisional = schedule(lookups.calendar(), row)
-            if row.status == "missed" and row.due >= today:
-                row.status, row.overdue_at = "open", None
+            _reschedule(lookups.calendar(), row, today)
+        elif spec.pause and t.event in spec.pause.by and row.status != "paused":
+            row.pauses = [*row.pauses, [today.isoformat(), None]]
+            row.status = "paused"
+        elif spec.pause and t.event in spec.pause.resumed_by and row.status == "paused":
+            _end_pause(lookups.calendar(), row, today)
     running = [row for row in running if row.closed_at is None]
-    facts = {**inst.data, **payload}
     for name, spec in d.timers.items():
-        if not final and _opens(spec, t, before, facts):
-            running = opening.open(name, facts, running)
+        if not final and _opens(spec, t, before, inst):
+            running = opening.open(name, running)
     return running

@@ -63,6 +63,7 @@ def case_public(rt: Runtime, inst: Instance) -> CasePublic:
         parent_id=inst.parent_id,
         definition_hash=inst.definition_hash,
         data=inst.data,
+        events=inst.events,
         created_at=inst.created_at,
         updated_at=inst.updated_at,
     )
@@ -117,7 +118,7 @@ def deadline_outcome(row: Deadline, today: date) -> str:
         return "cancelled"
     if row.closed_at is not None:
         return "late" if row.closed_late else "on_time"
-    return "missing" if today > row.due else "pending"
+    return "missing" if today > row.due and row.status != "paused" else "pending"
 
 
 def deadline_public(row: Deadline, today: date) -> DeadlinePublic:
@@ -132,8 +133,9 @@ def deadline_public(row: Deadline, today: date) -> DeadlinePublic:
         due=row.due,
         warning=row.warning,
         status=row.status,
+        pauses=[[date.fromisoformat(a) if a else None for a in pause] for pause in row.pauses],
         outcome=deadline_outcome(row, today),  # type: ignore[arg-type]
-        overdue=row.closed_at is None and today > row.due,
+        overdue=row.closed_at is None and row.status != "paused" and today > row.due,
         provisional=row.provisional,
         responsible=Named(id=row.responsible.id, name=row.responsible.name) if row.responsible else None,
         opened_at=row.opened_at,

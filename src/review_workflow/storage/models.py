@@ -101,7 +101,10 @@ class Instance(Base):
     counterpart_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     state: Mapped[str] = mapped_column(String(80), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The case fields (case_fields of the definition; changed only by events that declare `updates`).
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # What each event recorded the last time it happened, written only by the engine (core/records.py).
+    events: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
@@ -216,6 +219,8 @@ class Deadline(Base):
     title: Mapped[str] = mapped_column(String(120))
     rule: Mapped[str] = mapped_column(String(20))
     extensions: Mapped[list[str]] = mapped_column(JSONType, default=list)  # rules added by each extension
+    # Time excluded from the period: [from, to] ISO dates per pause, `to` None while it lasts.
+    pauses: Mapped[list[list[str | None]]] = mapped_column(JSONType, default=list)
     warn_before: Mapped[str | None] = mapped_column(String(20))
     start: Mapped[date] = mapped_column(Date)
     due: Mapped[date] = mapped_column(Date, index=True)
@@ -223,7 +228,8 @@ class Deadline(Base):
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     escalate_to: Mapped[list[str]] = mapped_column(JSONType, default=list)  # roles told when overdue
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open met missed cancelled
+    # open, paused, met, missed, cancelled
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_late: Mapped[bool | None] = mapped_column(Boolean)

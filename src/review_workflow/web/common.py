@@ -22,7 +22,6 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
-from ..core.engine import ROLE_TITLES
 from ..core.errors import NotAuthenticated, WorkflowError
 from ..runtime import Runtime
 from ..services import accounts
@@ -80,7 +79,7 @@ def make_environment(rt: Runtime) -> Environment:
 
     env.filters.update(local_time=local_time, cn_date=cn_date, percent=percent)
     env.globals.update(
-        role_titles=ROLE_TITLES, static=lambda path: f"/static/{path}?v={__version__}", version=__version__
+        role_titles={name: spec.title for name, spec in rt.roles.items()}, static=lambda path: f"/static/{path}?v={__version__}", version=__version__
     )
     return env
 
