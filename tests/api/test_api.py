@@ -9,18 +9,8 @@ import pytest
 from docx import Document as Docx
 from fastapi.testclient import TestClient
 
-from review_workflow.api.app import create_app
-from review_workflow.runtime import Runtime
+from tests.api.conftest import assert_error, auth, fire, ok
 from tests.conftest import DECIDE, RETURN, SUBMISSION, People, Person
-
-
-@pytest.fixture
-def client(rt: Runtime) -> TestClient:
-    return TestClient(create_app(rt), raise_server_exceptions=False)
-
-
-def auth(p: Person) -> dict[str, str]:
-    return {"Authorization": f"Bearer {p.token}"}
 
 
 def create(client: TestClient, p: Person, **extra: Any) -> dict[str, Any]:
@@ -33,25 +23,6 @@ def create(client: TestClient, p: Person, **extra: Any) -> dict[str, Any]:
     r = client.post("/api/cases", json=body, headers=auth(p))
     assert r.status_code == 201, r.text
     return r.json()
-
-
-def fire(client: TestClient, p: Person, case: dict[str, Any], event: str, payload: Any) -> Any:
-    return client.post(
-        f"/api/cases/{case['id']}/events/{event}",
-        json=payload,
-        headers={**auth(p), "If-Match": str(case["version"])},
-    )
-
-
-def ok(r: Any) -> dict[str, Any]:
-    assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
-
-
-def assert_error(r: Any, status: int, code: str) -> None:
-    assert r.status_code == status, r.text
-    body = r.json()
-    assert body["code"] == code and body["message"]
 
 
 def test_health_and_openapi(client: TestClient) -> None:

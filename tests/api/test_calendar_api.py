@@ -5,21 +5,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from review_workflow.api.app import create_app
 from review_workflow.config import PROJECT_ROOT
-from review_workflow.runtime import Runtime
-from tests.conftest import People, Person
+from tests.api.conftest import auth
+from tests.conftest import People
 
 EXAMPLE_2027 = (PROJECT_ROOT / "docs" / "calendar-arrangement-example.yaml").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def client(rt: Runtime) -> TestClient:
-    return TestClient(create_app(rt), raise_server_exceptions=False)
-
-
-def auth(p: Person) -> dict[str, str]:
-    return {"Authorization": f"Bearer {p.token}"}
 
 
 @pytest.mark.parametrize(

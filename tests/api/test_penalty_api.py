@@ -9,55 +9,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
 from docx import Document as Docx
 from fastapi.testclient import TestClient
 
-from review_workflow.api.app import create_app
 from review_workflow.core.documents import document_text
 from review_workflow.runtime import Runtime
+from tests.api.conftest import auth, child, detail, fire, move, ok
 from tests.conftest import SUBMISSION, People, Person, pin_clock
 
 ORG = "郑州某化工有限公司"
 PERSON = "王某某"
 PERSON_ID = "410105198703150012"
-
-
-@pytest.fixture
-def client(rt: Runtime) -> TestClient:
-    return TestClient(create_app(rt), raise_server_exceptions=False)
-
-
-def auth(p: Person) -> dict[str, str]:
-    return {"Authorization": f"Bearer {p.token}"}
-
-
-def ok(r: Any, status: int = 200) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    return r.json()  # type: ignore[no-any-return]
-
-
-def fire(client: TestClient, p: Person, case: dict[str, Any], event: str, payload: dict[str, Any]) -> Any:
-    return client.post(
-        f"/api/cases/{case['id']}/events/{event}",
-        json=payload,
-        headers={**auth(p), "If-Match": str(case["version"])},
-    )
-
-
-def move(
-    client: TestClient, p: Person, case: dict[str, Any], event: str, payload: dict[str, Any]
-) -> dict[str, Any]:
-    return ok(fire(client, p, case, event, payload))
-
-
-def detail(client: TestClient, p: Person, case_id: int) -> dict[str, Any]:
-    return ok(client.get(f"/api/cases/{case_id}", headers=auth(p)))
-
-
-def child(client: TestClient, p: Person, parent_id: int, workflow: str) -> dict[str, Any]:
-    [link] = [c for c in detail(client, p, parent_id)["children"] if c["workflow"] == workflow]
-    return detail(client, p, link["id"])
 
 
 def doc_text(client: TestClient, p: Person, case: dict[str, Any], kind: str) -> str:

@@ -12,6 +12,7 @@ from ..runtime import Runtime
 from ..scheduler import start_scheduler
 from ..web import install as install_web
 from . import errors
+from .limits import BodyLimits
 from .routes import alerts, calendar, cases, filing_office, meta, public
 
 
@@ -36,4 +37,5 @@ def create_app(rt: Runtime) -> FastAPI:
     for module in (meta, cases, alerts, calendar, public, filing_office):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
+    app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known
     return app
