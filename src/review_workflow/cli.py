@@ -14,8 +14,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .config import Settings
-from .core.definitions import to_mermaid
-from .core.errors import CalendarNotPublished, InvalidInput, WorkflowError
+from .core.definitions import GuardRef, to_mermaid
+from .core.errors import CalendarNotPublished, DefinitionError, InvalidInput, WorkflowError
 from .runtime import Runtime, build_runtime
 
 app = typer.Typer(
@@ -44,6 +44,13 @@ def friendly(fn: F) -> F:
         except CalendarNotPublished as exc:
             typer.echo(f"错误：{exc.message}", err=True)
             raise typer.Exit(EXIT_CALENDAR) from exc
+        except DefinitionError as exc:
+            problems = exc.details or []
+            typer.echo(f"错误：流程定义有 {len(problems) or 1} 处问题，无法启动：", err=True)
+            for p in problems or [{"message": exc.message}]:
+                where = f"{p['file']}: {p['path']}: " if "file" in p else ""
+                typer.echo(f"  {where}{p['message']}", err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
         except WorkflowError as exc:
             typer.echo(f"错误：{exc.message}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
@@ -117,18 +124,59 @@ def workflows_list() -> None:
 @workflows_app.command("show")
 @friendly
 def workflows_show(name: str) -> None:
-    """显示一个流程的状态与流转。"""
-    d = runtime().workflow(name).definition
-    typer.echo(f"{d.name}  {d.title}\n文件：{d.source_file}\n内容哈希：{d.content_hash}\n\n状态：")
+    """显示一个流程：状态、事件（角色、字段、守卫、文书、子流程）、期限、文书模板。"""
+    rt = runtime()
+    typer.echo("\n".join(describe_workflow(rt, name)))
+
+
+def _guard_text(ref: GuardRef) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in ref.params.items() if k != "message")
+    only = f" 仅当 {' 且 '.join(_guard_text(c) for c in ref.only_if)}" if ref.only_if else ""
+    return f"{ref.name}({params}){only}"
+
+
+def describe_workflow(rt: Runtime, name: str) -> list[str]:
+    """Every part of a definition, one line each, as `workflows show` prints it."""
+    d = rt.workflow(name).definition
+    out = [f"{d.name}  {d.title}", f"文件：{d.source_file}", f"内容哈希：{d.content_hash}"]
+    out.append(f"发起：{'、'.join(rt.role_title(r) for r in d.start_roles)}" + (
+        f"  守卫：{'；'.join(_guard_text(g) for g in d.start_guards)}" if d.start_guards else ""
+    ))
+    if d.case_fields:
+        out.append("\n案件字段：")
+        out += [f"  {k:<22} {v.type}{'' if v.required else '?'}  {v.title}" for k, v in d.case_fields.items()]
+    out.append("\n状态：")
     for state, spec in d.states.items():
         marks = "（初始）" if state == d.initial else ("（终态）" if spec.final else "")
-        typer.echo(f"  {state:<24} {spec.title}{marks}")
-    typer.echo("\n事件：")
+        out.append(f"  {state:<24} {spec.title}{marks}")
+    out.append("\n事件：")
     for t in d.transitions:
-        fields = ", ".join(f"{k}:{v.type}{'' if v.required else '?'}" for k, v in t.payload.items())
-        typer.echo(
-            f"  {t.event:<10} {t.title:<8} {','.join(t.sources)} → {t.dest}  [{','.join(t.roles)}]  {fields}"
-        )
+        who = "系统自动" if t.auto else "、".join(rt.role_title(r) for r in t.roles)
+        out.append(f"  {t.event:<20} {t.title}  {','.join(t.sources)} → {t.dest or '（不变）'}  [{who}]")
+        if t.payload:
+            out.append("    字段：" + ", ".join(f"{k}:{v.type}{'' if v.required else '?'}" for k, v in t.payload.items()))
+        if t.updates:
+            out.append(f"    更新案件字段：{', '.join(t.updates)}")
+        out += [f"    守卫：{_guard_text(g)}" for g in t.guards]
+        out += [f"    文书：{ref.name}" + (f" 当 {ref.when}" if ref.when else "") for ref in t.documents]
+        for child in t.starts:
+            when = f" 当 {' 且 '.join(_guard_text(c) for c in child.conditions)}" if child.conditions else ""
+            ends = "；".join(f"{o.state or '任一终态'}{f' {o.when}' if o.when else ''} → {o.fire}" for o in child.on_final)
+            out.append(f"    子流程：{child.workflow}{when}" + (f"（结束时：{ends}）" if ends else ""))
+    if d.timers:
+        out.append("\n期限：")
+        for key, timer in d.timers.items():
+            rule = timer.rule if isinstance(timer.rule, str) else f"按 {timer.rule.field}：{timer.rule.cases}，其他 {timer.rule.default}"
+            opens = "立案时" if timer.opens.on_start else (f"进入 {timer.opens.on_enter}" if timer.opens.on_enter else f"事件 {','.join(timer.opens.on_events)}")
+            line = f"  {key:<22} {timer.title}  {rule}  自{opens}" + (f"（起算：{timer.opens.from_field}）" if timer.opens.from_field else "")
+            line += f"  结束：{','.join(timer.closed_by)}"
+            line += f"  中止：{','.join(timer.pause.by)}／恢复：{','.join(timer.pause.resumed_by)}" if timer.pause else ""
+            line += f"  届满触发：{timer.on_expiry}" if timer.on_expiry else ""
+            out.append(line)
+    if d.documents:
+        out.append("\n文书：")
+        out += [f"  {key:<26} {doc.title}  {doc.template}" for key, doc in d.documents.items()]
+    return out
 
 
 @workflows_app.command("diagram")

@@ -88,3 +88,72 @@ def test_a_workflow_with_a_transition_to_an_unknown_state_stops_start_up(
         code, out = run(*command)
         assert code == 2
         assert str(bad) in out and "transitions[0].dest" in out and "under_reveiw" in out
+
+
+def _copy(src: Path, dest: Path) -> Path:
+    dest.mkdir()
+    for f in src.iterdir():
+        (dest / f.name).write_bytes(f.read_bytes())
+    return dest
+
+
+def _plant(template: Path, text_from: str, text_to: str) -> None:
+    """Rewrite one text of a .docx template in place (word/document.xml)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(template) as z:
+        for info in z.infolist():
+            parts[info.filename] = z.read(info)
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert text_from in xml
+    parts["word/document.xml"] = xml.replace(text_from, text_to, 1).encode("utf-8")
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_a_broken_template_stops_start_up_naming_the_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = _copy(PROJECT_ROOT / "doc_templates", tmp_path / "templates")
+    _plant(templates / "filing_report.docx", "{{ data.decision_no }}", "{{ broken")
+    monkeypatch.setenv("REVIEW_WORKFLOW_TEMPLATES_DIR", str(templates))
+    code, out = run("workflows", "list")
+    assert code == 2
+    assert "filing_report.docx" in out and "模板语法错误" in out and "major_penalty_filing.yaml" in out
+
+
+def test_a_template_naming_an_unknown_field_stops_start_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = _copy(PROJECT_ROOT / "doc_templates", tmp_path / "templates")
+    _plant(templates / "filing_report.docx", "{{ data.decision_no }}", "{{ data.decision_number }}")
+    _plant(templates / "disclosure_notice.docx", "{{ data.category }}", "{{ data.category|shout }}")
+    monkeypatch.setenv("REVIEW_WORKFLOW_TEMPLATES_DIR", str(templates))
+    code, out = run("workflows", "list")
+    assert code == 2
+    assert "data.decision_number：流程没有这个案件字段" in out
+    assert "未知的过滤器 'shout'" in out  # every problem is printed, not only the first
+
+
+def test_every_load_error_of_every_file_is_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(PROJECT_ROOT / "workflows", tmp_path / "workflows")
+    review = yaml.safe_load((folder / "major_decision_review.yaml").read_text(encoding="utf-8"))
+    review["transitions"][0]["dest"] = "limbo"
+    review["transitions"][1]["roles"] = ["janitor"]
+    (folder / "major_decision_review.yaml").write_text(yaml.safe_dump(review, allow_unicode=True), encoding="utf-8")
+    disclosure = yaml.safe_load((folder / "enforcement_disclosure.yaml").read_text(encoding="utf-8"))
+    disclosure["timers"]["disclosure_period"]["opens"]["from_field"] = "decided_on"
+    (folder / "enforcement_disclosure.yaml").write_text(yaml.safe_dump(disclosure, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("REVIEW_WORKFLOW_WORKFLOWS_DIR", str(folder))
+    code, out = run("workflows", "list")
+    assert code == 2 and "3 处问题" in out
+    assert "transitions[0].dest" in out and "'limbo'" in out
+    assert "transitions[1].roles" in out and "'janitor'" in out
+    assert "timers.disclosure_period.opens.from_field" in out and "'decided_on'" in out
+
+
+def test_workflows_show_lists_guards_timers_documents_and_children() -> None:
+    code, out = run("workflows", "show", "penalty_case")
+    assert code == 0
+    assert "守卫：child_outcome(workflow=major_decision_review, fire=review_passed) 仅当 penalty_is_major(" in out
+    assert "子流程：major_penalty_filing 当 penalty_is_major(" in out and "子流程：enforcement_disclosure" in out
+    assert "decision_period" in out and "90d" in out and "文书：penalty_decision" in out
+    assert "penalty_decision.docx" in out and "更新案件字段：party_type" in out

@@ -244,3 +244,9 @@ def test_minimum_is_only_for_numbers(tmp_path: Path) -> None:
     data["case_fields"]["decision_no"]["minimum"] = 0
     with pytest.raises(DefinitionError, match="minimum、maximum 只能用于 int 或 number 类型"):
         load_all_with(tmp_path, "major_penalty_filing", data)
+
+
+def test_a_template_that_is_not_a_docx_is_refused_naming_it(tmp_path: Path, templates: Path) -> None:
+    (templates / "review_opinion.docx").write_bytes(b"placeholder")
+    with pytest.raises(DefinitionError, match=r"documents\.review_opinion\.template: review_opinion\.docx：无法读取文书模板"):
+        load_definition(write(tmp_path, real_data()), templates)

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
-from jinja2 import ChainableUndefined, Environment, Template, TemplateSyntaxError, Undefined, nodes
+from jinja2 import ChainableUndefined, Environment, Template, Undefined, nodes
 
 from .masking import mask_id_number, mask_personal_info
 
@@ -372,14 +372,10 @@ def template_use(template_path: Path) -> TemplateUse:
     return TemplateUse(frozenset(chains), frozenset(filters), frozenset(tests))
 
 
-def template_problems(template_path: Path, allowed: dict[str, frozenset[str] | None]) -> list[str]:
-    """Everything wrong with a template: it does not compile, or it uses a name, filter or test that
-    does not exist. `allowed` maps each context key to its known attributes (None: any)."""
+def template_problems(use: TemplateUse, allowed: dict[str, frozenset[str] | None]) -> list[str]:
+    """What a parsed template uses that does not exist: a name, filter or test. `allowed` maps each
+    context key to its known attributes (None: any)."""
     env = _jinja_env()
-    try:
-        use = template_use(template_path)
-    except TemplateSyntaxError as exc:
-        return [f"模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"]
     problems = []
     for chain in sorted(use.chains):
         if chain[0] not in allowed:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from docx.opc.exceptions import OpcError
+from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ValidationError
 
 from . import records
@@ -29,7 +31,7 @@ from .definitions import (
     RuleChoice,
     TransitionSpec,
 )
-from .documents import DEADLINE_KEYS, DOCUMENT_CONTEXT, template_problems, template_use
+from .documents import DEADLINE_KEYS, DOCUMENT_CONTEXT, TemplateUse, template_problems, template_use
 from .errors import DefinitionError, WorkflowError
 from .guards import CONDITIONS, GUARDS, Named, params_problems
 
@@ -209,17 +211,27 @@ def _check_documents(d: Definition, ctx: Context) -> list[Problem]:
         if not path.is_file():
             problems.append((at, f"找不到文书模板 {doc.template!r}"))
             continue
+        try:
+            use = template_use(path)
+        except TemplateSyntaxError as exc:
+            problems.append((at, f"{doc.template}：模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"))
+            continue
+        except (OSError, ValueError, KeyError, OpcError) as exc:  # not a .docx (no zip, or no document part)
+            problems.append((at, f"{doc.template}：无法读取文书模板（{exc}）"))
+            continue
         issuing = [t for t in d.transitions if any(ref.name == key for ref in t.documents)]
-        problems += [(at, f"{doc.template}：{p}") for p in template_problems(path, DOCUMENT_CONTEXT)]
-        problems += [(at, f"{doc.template}：{p}") for p in _template_fields(d, path, issuing)]
+        found = template_problems(use, DOCUMENT_CONTEXT) + _template_fields(d, use, issuing)
+        problems += [(at, f"{doc.template}：{p}") for p in found]
     return problems
 
 
-def _template_fields(d: Definition, path: Path, issuing: list[TransitionSpec]) -> list[str]:
+def _template_fields(d: Definition, use: TemplateUse, issuing: list[TransitionSpec]) -> list[str]:
+    """The definition's own names a template reads: case fields, payload fields of the events that
+    issue it, event records and timers."""
     payload = {name for t in issuing for name in t.payload}
     case = set(d.case_fields) | d.engine_fields()
     problems = []
-    for chain in sorted(template_use(path).chains):
+    for chain in sorted(use.chains):
         root, rest = chain[0], chain[1:]
         if not rest:
             continue
