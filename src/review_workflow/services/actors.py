@@ -46,8 +46,3 @@ def as_actor(user: User) -> Actor:
         certificate_valid_until=user.certificate_valid_until,
         legal_qualification=user.legal_qualification,
     )
-
-
-def sees_all(user: User) -> bool:
-    """Supervisors (行政执法监督) read across agencies; everyone else sees their own agency."""
-    return "supervisor" in user.roles

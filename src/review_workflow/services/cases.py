@@ -16,9 +16,10 @@ from ..schemas import CasePublic
 from ..storage.db import UnitOfWork
 from ..storage.models import Instance, User
 from . import lookups
-from .actors import as_actor, load_user, sees_all
+from .actors import as_actor, load_user
 from .lookups import Lookups
 from .moves import apply_event, create_instance
+from .scope import can_see
 from .views import case_public
 
 TITLE_MAX = 300  # the columns' width (案由, 当事人)
@@ -34,17 +35,12 @@ def _clean_text(value: Any, label: str) -> str:
     return value.strip()
 
 
-def visible(user: User, inst: Instance) -> bool:
-    """Own agency's cases; cases addressed to the user's agency (e.g. filings to the 司法局); supervisors all."""
-    return sees_all(user) or user.agency_id in (inst.agency_id, inst.counterpart_agency_id)
-
-
 def load_case(session: Session, user: User, case_id: int, *, for_update: bool = False) -> Instance:
     query = select(Instance).where(Instance.id == case_id)
     if for_update:
         query = query.with_for_update(of=Instance)
     inst = session.scalars(query).unique().one_or_none()
-    if inst is None or not visible(user, inst):
+    if inst is None or not can_see(user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return inst
 
@@ -75,7 +71,7 @@ def _actor_and_locked_case(
         load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     user, inst = found[0], found[1]
-    if not visible(user, inst):
+    if not can_see(user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return user, inst, lookups.Lookups(rt, session, dict(found._mapping))
 

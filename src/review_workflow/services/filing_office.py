@@ -24,8 +24,9 @@ from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
 from ..storage.db import UnitOfWork
 from ..storage.models import Deadline, Instance, User
-from .actors import load_user, sees_all
+from .actors import load_user
 from .paging import check_page
+from .scope import sees_all
 from .views import deadline_public
 from .worklist import Urgency, deadline_urgency
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..core.definitions import TransitionSpec
@@ -26,11 +26,12 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
-from .actors import as_actor, load_user, sees_all, user_by_token
+from .actors import as_actor, load_user, user_by_token
 from .calendar_data import current_calendar
-from .cases import load_case, visible
+from .cases import load_case
 from .moves import facts
 from .paging import check_page
+from .scope import can_see, concerns_clause, open_clause, where_visible
 from .timers import open_deadlines
 from .views import (
     audit_public,
@@ -75,15 +76,6 @@ def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> lis
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 
-def _visible_cases(user: User) -> Select[Any]:
-    query = select(Instance)
-    if sees_all(user):
-        return query
-    return query.where(
-        or_(Instance.agency_id == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
-    )
-
-
 def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
@@ -116,7 +108,7 @@ def _links(rt: Runtime, session: Session, user: User, where: Any, today: date) -
     related = [
         i
         for i in session.scalars(select(Instance).where(where).order_by(Instance.id)).unique()
-        if visible(user, i)
+        if can_see(user, i)
     ]
     rows = session.scalars(
         select(Deadline).where(Deadline.instance_id.in_([i.id for i in related])).order_by(Deadline.id)
@@ -143,7 +135,7 @@ def list_cases(
         rt.workflow(workflow)
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        query = _visible_cases(user)
+        query = where_visible(select(Instance), user)
         if workflow:
             query = query.where(Instance.workflow == workflow)
         if state:
@@ -161,18 +153,10 @@ def list_cases(
 
 
 def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
-    """Open cases of the user's agency on which the user can fire an event now."""
+    """Open cases of the user's agency, or addressed to it, on which the user can fire an event now."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        active = [
-            and_(
-                Instance.workflow == name,
-                Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]),
-            )
-            for name, wf in rt.workflows.items()
-        ]
-        mine = or_(Instance.agency_id == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
-        query = select(Instance).where(mine, or_(*active))
+        query = select(Instance).where(concerns_clause(user), open_clause(rt))
         tasks = []
         for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
             events = _available(rt, session, user, inst)
@@ -217,9 +201,7 @@ def list_deadlines(
     offset = check_page(page, page_size)
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        query = select(Deadline)
-        if not sees_all(user):
-            query = query.where(Deadline.agency_id == user.agency_id)
+        query = where_visible(select(Deadline).join(Instance, Deadline.instance_id == Instance.id), user)
         if status:
             query = query.where(Deadline.status == status)
         if due_before:

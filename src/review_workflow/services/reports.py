@@ -14,14 +14,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..runtime import Runtime
 from ..schemas import DeadlinePublic, Named
 from ..storage.db import UnitOfWork
 from ..storage.models import Agency, Deadline, Instance, User
-from .actors import load_user, sees_all
+from .actors import load_user
+from .scope import open_clause, sees_all, where_visible
 from .views import deadline_public
 
 
@@ -65,31 +66,7 @@ class OnTimeSeries(BaseModel):
     rate: float | None
 
 
-def _open_cases(rt: Runtime) -> Any:
-    """Cases in a non-final state of their workflow."""
-    conditions = [
-        and_(
-            Instance.workflow == name,
-            Instance.state.in_([s for s, spec in wf.definition.states.items() if not spec.final]),
-        )
-        for name, wf in rt.workflows.items()
-    ]
-    return or_(*conditions) if conditions else false()
-
-
-def _scope(user: User, column: Any) -> Any:
-    """Every query here reads Instance: the user's agency's rows, and those of cases addressed to it."""
-    if sees_all(user):
-        return None
-    return or_(column == user.agency_id, Instance.counterpart_agency_id == user.agency_id)
-
-
 AGENCY_DEADLINE = Deadline.kind == "deadline"  # not a party's window
-
-
-def _where(query: Any, user: User, column: Any) -> Any:
-    condition = _scope(user, column)
-    return query if condition is None else query.where(condition)
 
 
 def scope_title(rt: Runtime, actor_id: int) -> str:
@@ -108,8 +85,8 @@ def open_cases_by_state(rt: Runtime, actor_id: int) -> list[StateCount]:
     """Open cases per workflow and state, in the order the workflow declares its states."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        query = select(Instance.workflow, Instance.state, func.count()).where(_open_cases(rt))
-        query = _where(query, user, Instance.agency_id).group_by(Instance.workflow, Instance.state)
+        query = select(Instance.workflow, Instance.state, func.count()).where(open_clause(rt))
+        query = where_visible(query, user).group_by(Instance.workflow, Instance.state)
         counts = {(w, s): n for w, s, n in session.execute(query)}
     figures = []
     for name, wf in rt.workflows.items():
@@ -135,9 +112,9 @@ def open_cases_by_agency(rt: Runtime, actor_id: int) -> list[AgencyCount]:
         query = (
             select(Agency.id, Agency.name, func.count(Instance.id))
             .join(Instance, Instance.agency_id == Agency.id)
-            .where(_open_cases(rt))
+            .where(open_clause(rt))
         )
-        query = _where(query, user, Instance.agency_id).group_by(Agency.id, Agency.name)
+        query = where_visible(query, user).group_by(Agency.id, Agency.name)
         rows = session.execute(query).all()
     return [
         AgencyCount(agency=Named(id=i, name=name), count=n)
@@ -151,7 +128,7 @@ def _deadline_items(rt: Runtime, session: Session, user: User, *conditions: Any)
         .join(Instance, Instance.id == Deadline.instance_id)
         .where(AGENCY_DEADLINE, *conditions)
     )
-    query = _where(query, user, Deadline.agency_id).order_by(Deadline.due, Deadline.id)
+    query = where_visible(query, user).order_by(Deadline.due, Deadline.id)
     today = rt.clock.today()
     items = []
     for row, inst in session.execute(query).unique():
@@ -226,7 +203,7 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
             .join(Instance, Instance.id == Deadline.instance_id)
             .where(AGENCY_DEADLINE, or_(closed, running_late))
         )
-        rows = session.execute(_where(query, user, Deadline.agency_id)).all()
+        rows = session.execute(where_visible(query, user)).all()
     keys = [f"{m:%Y-%m}" for m in starts]
     tally: dict[
         tuple[str, str], dict[str, list[int]]
