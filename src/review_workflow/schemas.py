@@ -91,7 +91,7 @@ class DocumentPublic(BaseModel):
     id: int
     kind: str
     title: str
-    number: str
+    number: str | None  # 文号; none for a form outside any number series
     sha256: str
     size: int | None = None
     created_at: datetime
@@ -142,7 +142,19 @@ class CaseLink(BaseModel):
     deadlines: list[DeadlinePublic]
 
 
+class PersonPublic(BaseModel):
+    """Someone of the case's agency a `user` field may name (e.g. the 执法人员 of 立案), by id."""
+
+    id: int
+    name: str
+    roles: list[str]
+    certificate_no: str | None = None  # 执法证号
+    certificate_valid_until: date | None = None
+
+
 class CaseDetail(CasePublic):
+    # The case agency's active people, for the `user` fields of its events.
+    people: list[PersonPublic] = []
     available_events: list[EventPublic]
     history: list[AuditEventPublic]
     documents: list[DocumentPublic]

@@ -15,11 +15,8 @@ from fastapi.testclient import TestClient
 from review_workflow.core.documents import document_text
 from review_workflow.runtime import Runtime
 from tests.api.conftest import auth, child, detail, fire, move, ok
-from tests.conftest import SUBMISSION, People, Person, pin_clock
-
-ORG = "郑州某化工有限公司"
-PERSON = "王某某"
-PERSON_ID = "410105198703150012"
+from tests.api.penalty import ORG, PERSON, decided_major, decided_minor, notified, proposed
+from tests.conftest import People, Person, pin_clock
 
 
 def doc_text(client: TestClient, p: Person, case: dict[str, Any], kind: str) -> str:
@@ -30,106 +27,14 @@ def doc_text(client: TestClient, p: Person, case: dict[str, Any], kind: str) -> 
     return document_text(r.content)
 
 
-def decision(date: str, party_type: str, fine: float, types: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "decision_date": date,
-        "party_type": party_type,
-        "penalty_types": types or ["罚款"],
-        "fine_amount": fine,
-        "penalty_content": f"罚款人民币{fine:.0f}元。",
-        "review_body": "郑州市人民政府",
-        "court": "郑州市中原区人民法院",
-    }
-
-
-def notified(
-    client: TestClient,
-    people: People,
-    *,
-    party: str = ORG,
-    party_type: str = "organization",
-    major: bool = True,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A case registered and notified on 2026-01-05; the party's window runs to 2026-01-12."""
-    pin_clock(client.app.state.runtime, "2026-01-05T09:00:00")  # type: ignore[attr-defined]
-    body = {
-        "workflow": "penalty_case",
-        "title": f"{party}违法案",
-        "party": party,
-        "party_type": party_type,
-        **extra,
-    }
-    case = ok(client.post("/api/cases", json=body, headers=auth(people.handler)), 201)
-    case = move(
-        client,
-        people.handler,
-        case,
-        "register",
-        {
-            "facts_brief": "群众举报。",
-            "register_basis": "《环境保护法》第六十三条",
-            "major": major,
-            "complex": False,
-        },
-    )
-    return move(
-        client,
-        people.handler,
-        case,
-        "notify",
-        {
-            "facts": "超标排放水污染物。",
-            "evidence": ["监测报告", "现场检查笔录"],
-            "legal_basis": "《水污染防治法》第八十三条",
-            "proposed_penalty": "罚款二十万元",
-            "hearing_eligible": True,
-            "served_on": "2026-01-05",
-        },
-    )
-
-
-def reviewed_and_discussed(client: TestClient, people: People, case: dict[str, Any]) -> dict[str, Any]:
-    rt: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    pin_clock(rt, "2026-01-14T09:00:00")
-    case = move(client, people.handler, case, "submit_review", {})
-    assert case["state"] == "legal_review"
-    review = child(client, people.handler, case["id"], "major_decision_review")
-    assert review["data"]["proposed_decision"] == "罚款二十万元"
-    review = move(client, people.handler, review, "submit", SUBMISSION)
-    move(client, people.reviewer, review, "approve", {"opinion": "事实清楚，证据确凿，同意。"})
-    case = detail(client, people.handler, case["id"])
-    assert (
-        case["state"] == "collective_discussion"
-        and case["events"]["review_passed"]["review_opinion"] == "事实清楚，证据确凿，同意。"
-    )
-    discussion = {"conclusion": "同意拟处罚意见", "attendees": ["陈明", "李静"], "minutes": "同意。"}
-    return move(client, people.agency_head, case, "discuss", discussion)
-
-
-def decided_major(client: TestClient, people: People) -> dict[str, Any]:
-    """A major penalty on an organisation: reviewed, discussed, decided on Fri 2026-02-13 (¥200,000)."""
-    case = reviewed_and_discussed(client, people, notified(client, people))
-    pin_clock(client.app.state.runtime, "2026-02-13T10:00:00")  # type: ignore[attr-defined]
-    return move(
-        client, people.handler, case, "decide_penalty", decision("2026-02-13", "organization", 200000)
-    )
-
-
 def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosure(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
     case = decided_major(client, people)
-    assert case["state"] == "decided" and case["data"]["decision_no"] == "郑市监〔2026〕7号"
-
-    links = {c["workflow"]: c for c in detail(client, people.handler, case["id"])["children"]}
-    assert links["major_penalty_filing"]["due"] == "2026-02-28"  # 15d: Sat 2-28 is a make-up workday
-    assert links["enforcement_disclosure"]["due"] == "2026-03-02"  # 7wd: 2-14, 2-24..2-28, 3-2
-    assert links["major_decision_review"]["state"] == "approved"
-
+    assert case["state"] == "decided" and case["data"]["decision_no"] == "郑市监罚〔2026〕1号"
     text = doc_text(client, people.handler, case, "penalty_decision")
     assert "人民币贰拾万元整" in text and "郑州市中原区人民法院" in text and ORG in text
-    assert "郑市监〔2026〕7号" in doc_text(client, people.handler, case, "credit_repair_notice")
+    assert "郑市监罚〔2026〕1号" in doc_text(client, people.handler, case, "credit_repair_notice")
 
     filing = child(client, people.handler, case["id"], "major_penalty_filing")
     assert filing["parent_id"] == case["id"] and filing["counterpart_agency"]["name"] == "郑州市司法局"
@@ -138,7 +43,7 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
         client, people.handler, filing, "file", {"attachments": ["行政处罚决定书复印件", "案卷材料目录"]}
     )
     report = doc_text(client, people.handler, filing, "filing_report")
-    assert "郑州市司法局：" in report and "郑市监〔2026〕7号" in report
+    assert "郑州市司法局：" in report and "郑市监罚〔2026〕1号" in report
     r = fire(client, people.handler, filing, "receive", {})
     assert r.status_code == 403 and r.json()["code"] == "not_permitted"
     filing = move(client, people.filing_officer, filing, "receive", {})
@@ -161,13 +66,19 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
             "served_on": "2026-02-24",
             "method": "直接送达",
             "recipient": ORG,
-            "served_documents": ["行政处罚决定书 郑市监〔2026〕7号"],
+            "served_documents": ["行政处罚决定书 郑市监罚〔2026〕1号"],
         },
     )
+    pin_clock(rt, "2026-03-05T09:00:00")
     case = move(
         client, people.handler, case, "execute", {"executed_on": "2026-03-05", "execution_method": "自觉履行"}
     )
-    case = move(client, people.handler, case, "close", {"execution": "当事人已缴清罚款。"})
+    case = move(
+        client, people.handler, case, "propose_close", {"execution": "当事人已缴清罚款。", "closing_note": "执行完毕，建议结案。"}
+    )
+    r = fire(client, people.handler, case, "close", {})
+    assert r.status_code == 403 and "机关负责人" in r.json()["message"]
+    case = move(client, people.agency_head, case, "close", {"opinion": "同意结案。"})
     assert case["state"] == "closed"
     final = detail(client, people.handler, case["id"])
     assert {d["timer"]: d["status"] for d in final["deadlines"]} == {
@@ -181,12 +92,15 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
         "register_approval",
         "prior_notice",
         "hearing_notice",
+        "decision_approval",
         "penalty_discussion_record",
         "penalty_decision",
         "credit_repair_notice",
         "service_receipt",
         "closing_approval",
     ]
+    closing = doc_text(client, people.handler, final, "closing_approval")
+    assert "自觉履行" in closing and "2026年3月5日" in closing and "郑市监罚〔2026〕1号" in closing
 
 
 def test_the_filing_office_sees_and_acts_on_filings_addressed_to_it_only(
@@ -220,6 +134,15 @@ def test_a_filing_made_after_fifteen_days_is_recorded_late(
     assert (period["status"], period["closed_late"], period["outcome"]) == ("missed", True, "late")
 
 
+def test_a_filing_sent_in_time_and_recorded_later_is_on_time(client: TestClient, rt: Runtime, people: People) -> None:
+    case = decided_major(client, people)
+    filing = child(client, people.handler, case["id"], "major_penalty_filing")
+    pin_clock(rt, "2026-03-02T09:00:00")  # the 15 days ended 2-28 (a make-up workday)
+    move(client, people.handler, filing, "file", {"filed_on": "2026-02-26", "attachments": ["行政处罚决定书复印件"]})
+    [period] = detail(client, people.handler, filing["id"])["deadlines"]
+    assert (period["status"], period["outcome"]) == ("met", "on_time")
+
+
 def test_a_correction_notice_is_issued_by_the_office_and_answered(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
@@ -238,7 +161,7 @@ def test_a_correction_notice_is_issued_by_the_office_and_answered(
         for d in detail(client, people.handler, filing["id"])["documents"]
         if d["kind"] == "correction_notice"
     ]
-    assert doc["number"] == "郑司〔2026〕1号"  # numbered by the office that issues it
+    assert doc["number"] == "郑司纠〔2026〕1号"  # numbered by the office that issues it, in its 纠 series
     r = fire(client, people.filing_officer, filing, "report_correction", {"response": "x"})
     assert r.status_code == 403
     filing = move(
@@ -249,56 +172,46 @@ def test_a_correction_notice_is_issued_by_the_office_and_answered(
     assert filing["state"] == "accepted" and periods == {"filing_period": "met", "correction_period": "met"}
 
 
-def test_a_disclosed_penalty_that_is_revoked_is_withdrawn_within_three_working_days(
+def test_a_disclosed_penalty_that_is_revoked_is_withdrawn_within_three_working_days_of_the_revocation(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
     case = decided_major(client, people)
     disclosure = child(client, people.handler, case["id"], "enforcement_disclosure")
     disclosure = move(client, people.handler, disclosure, "publish", {"channel": "政府网站"})
     public = ok(client.get("/api/public/disclosures"))
-    assert [d["decision_no"] for d in public["data"]] == ["郑市监〔2026〕7号"]
+    assert [d["decision_no"] for d in public["data"]] == ["郑市监罚〔2026〕1号"]
     assert public["data"][0]["conclusion"] == "罚款人民币200000元。"
 
-    pin_clock(rt, "2026-04-01T09:00:00")
-    disclosure = move(
-        client,
-        people.handler,
-        disclosure,
-        "revoke",
-        {"reason_type": "被撤销", "reason": "行政复议决定撤销该处罚决定。"},
-    )
+    pin_clock(rt, "2026-04-02T09:00:00")  # the office learns of it a day after the revocation
+    revoke = {"reason_type": "被确认无效", "revoked_on": "2026-04-01", "reason": "行政复议决定确认该处罚决定无效。"}
+    disclosure = move(client, people.handler, disclosure, "revoke", revoke)
     assert ok(client.get("/api/public/disclosures"))["count"] == 1  # disclosed until it is withdrawn
     withdrawal = [
         d for d in detail(client, people.handler, disclosure["id"])["deadlines"] if d["status"] == "open"
     ]
-    assert [(d["timer"], d["rule"], d["due"]) for d in withdrawal] == [
-        ("withdrawal_period", "3wd", "2026-04-07")
+    # from 4-1: 4-2, 4-3, then 清明 4-4..4-6, so the third working day is 4-7
+    assert [(d["timer"], d["rule"], d["start"], d["due"]) for d in withdrawal] == [
+        ("withdrawal_period", "3wd", "2026-04-01", "2026-04-07")
     ]
-    # 4-2, 4-3, then 清明 4-4..4-6, so the third working day is 4-7
     disclosure = move(client, people.handler, disclosure, "withdraw_disclosure", {})
     assert disclosure["state"] == "withdrawn"
     assert ok(client.get("/api/public/disclosures"))["count"] == 0
     [gone] = ok(client.get("/api/public/disclosures?status=withdrawn"))["data"]
-    assert gone["withdrawal_reason"] == "行政复议决定撤销该处罚决定。" and gone["conclusion"] is None
+    assert gone["withdrawal_reason"] == "行政复议决定确认该处罚决定无效。" and gone["conclusion"] is None
 
 
 def test_a_minor_penalty_on_an_individual_starts_disclosure_but_no_filing(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = notified(
-        client,
-        people,
-        party=PERSON,
-        party_type="individual",
-        major=False,
-        party_id_no=PERSON_ID,
-        party_phone="13812345678",
-    )
-    r = fire(client, people.handler, case, "ready_for_decision", {})
+    case = notified(client, people, 5000, party=PERSON, fields={"party_type": "individual", "party_address": "郑州市", "party_id_no": "410105198703150012", "party_phone": "13812345678"})
+    r = fire(client, people.handler, case, "propose_decision", {})
+    assert r.status_code == 422  # the form is checked first
+    from tests.api.penalty import proposal
+
+    r = fire(client, people.handler, case, "propose_decision", proposal(5000))
     assert r.status_code == 403 and "2026-01-12" in r.json()["message"]  # the party's window is still open
-    pin_clock(rt, "2026-01-13T09:00:00")
-    case = move(client, people.handler, case, "ready_for_decision", {})
-    case = move(client, people.handler, case, "decide_penalty", decision("2026-01-13", "individual", 5000))
+    case = proposed(client, people, case, 5000)
+    case = move(client, people.agency_head, case, "decide_penalty", {"decision_date": "2026-01-13"})
     assert [c["workflow"] for c in detail(client, people.handler, case["id"])["children"]] == [
         "enforcement_disclosure"
     ]
@@ -307,36 +220,19 @@ def test_a_minor_penalty_on_an_individual_starts_disclosure_but_no_filing(
     [shown] = ok(client.get("/api/public/disclosures"))["data"]
     assert shown["party"] == PERSON and shown["party_id_no"] == "410105********0012"
     text = doc_text(client, people.handler, disclosure, "disclosure_notice")
-    assert PERSON_ID not in text and "410105********0012" in text
+    assert "410105198703150012" not in text and "410105********0012" in text
 
 
-def test_a_major_penalty_cannot_be_decided_without_legal_review(
+def test_a_review_that_ends_against_the_proposal_leaves_the_case_with_the_handler_to_revise(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = notified(client, people, major=False)
-    pin_clock(rt, "2026-01-13T09:00:00")
-    case = move(client, people.handler, case, "ready_for_decision", {})
-    r = fire(client, people.handler, case, "decide_penalty", decision("2026-01-13", "organization", 150000))
-    assert r.status_code == 403 and r.json()["code"] == "guard_rejected" and "法制审核" in r.json()["message"]
-    r = fire(
-        client,
-        people.handler,
-        case,
-        "decide_penalty",
-        decision("2026-01-13", "individual", 8000, ["警告", "罚款"]),
-    )
-    assert r.status_code == 200
-
-
-def test_a_review_that_ends_against_the_decision_sends_the_case_back_to_investigation(
-    client: TestClient, rt: Runtime, people: People
-) -> None:
-    case = notified(client, people)
-    pin_clock(rt, "2026-01-14T09:00:00")
+    case = proposed(client, people, notified(client, people), 200000)
     case = move(client, people.handler, case, "submit_review", {})
     r = fire(client, people.handler, case, "review_passed", {})
     assert r.status_code == 403  # only the engine fires it
     review = child(client, people.handler, case["id"], "major_decision_review")
+    from tests.conftest import SUBMISSION
+
     review = move(client, people.handler, review, "submit", SUBMISSION)
     returned = {
         "opinion": "证据不足。",
@@ -354,23 +250,28 @@ def test_a_review_that_ends_against_the_decision_sends_the_case_back_to_investig
         {"conclusion": "不同意", "attendees": ["陈明"], "minutes": "补充调查。"},
     )
     case = detail(client, people.handler, case["id"])
-    assert case["state"] == "investigating"
+    assert case["state"] == "deliberating"
     assert [h["event"] for h in case["history"]][-2:] == ["submit_review", "review_rejected"]
+    r = fire(client, people.agency_head, case, "decide_penalty", {"decision_date": "2026-01-14"})
+    assert r.status_code == 403 and "法制审核" in r.json()["message"]
+    case = move(client, people.handler, case, "reinvestigate", {"reason": "补充监测报告。"})
+    assert case["state"] == "investigating"
 
 
-def test_a_penalty_below_the_thresholds_and_bad_amounts_are_refused_clearly(
+def test_bad_amounts_and_unknown_penalty_types_are_refused_clearly(
     client: TestClient, rt: Runtime, people: People
 ) -> None:
-    case = notified(client, people, major=False)
+    case = notified(client, people)
     pin_clock(rt, "2026-01-13T09:00:00")
-    case = move(client, people.handler, case, "ready_for_decision", {})
-    r = fire(client, people.handler, case, "decide_penalty", decision("2026-01-13", "organization", -1))
+    from tests.api.penalty import proposal
+
+    r = fire(client, people.handler, case, "propose_decision", proposal(-1))
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "fine_amount"
-    r = fire(
-        client,
-        people.handler,
-        case,
-        "decide_penalty",
-        {**decision("2026-01-13", "organization", 100), "penalty_types": ["拘役"]},
-    )
+    r = fire(client, people.handler, case, "propose_decision", proposal(100, types=["拘役"]))
     assert r.status_code == 422 and r.json()["code"] == "invalid_payload"
+
+
+def test_the_minor_path_needs_neither_review_nor_discussion(client: TestClient, people: People) -> None:
+    case = decided_minor(client, people)
+    assert case["state"] == "decided"
+    assert [c["workflow"] for c in detail(client, people.handler, case["id"])["children"]] == ["enforcement_disclosure"]

@@ -1,4 +1,4 @@
-"""Working-day arithmetic: the counting rules of DOMAIN.md section 5, checked against the official data."""
+"""Working-day arithmetic: the counting rules of docs/domain.md section 5, checked against the official data."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Working-day arithmetic on the official Chinese calendar (工作日计算). Pure: no database, no clock.
 
-Counting rules (DOMAIN.md section 5; 行政处罚法 art. 85, 民事诉讼法 art. 85):
+Counting rules (docs/domain.md section 5; 行政处罚法 art. 85, 民事诉讼法 art. 85):
 
 - The start day is never counted (期间开始的日不计算在内).
 - ``Nwd``: the Nth working day after the start day.

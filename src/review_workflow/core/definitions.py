@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "list[str]", "list[object]")
+FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "user", "list[str]", "list[user]", "list[object]")
+FieldType = Literal["str", "text", "bool", "int", "number", "date", "user", "list[str]", "list[user]", "list[object]"]
 ANY_ACTIVE = "*"  # `sources: "*"` means every state that is not final
 
 # Bounds a field has unless it says otherwise: every value a client sends is bounded.
@@ -31,7 +32,8 @@ class _Strict(BaseModel):
 class FieldSpec(_Strict):
     """One payload field of an event (or of a new case)."""
 
-    type: Literal["str", "text", "bool", "int", "number", "date", "list[str]", "list[object]"] = "str"
+    # user / list[user]: people of the case's agency, by their user id (e.g. the two 执法人员 of 立案).
+    type: FieldType = "str"
     title: str = ""
     required: bool = True
     choices: tuple[str, ...] | None = None
@@ -81,14 +83,18 @@ class RoleSpec(_Strict):
 
 
 class GuardRef(_Strict):
-    """A named guard (or, under `conditions`/`only_if`, a named condition) with its parameters."""
+    """A named guard (or, under `conditions`/`only_if`…, a named condition) with its parameters.
+
+    A guard applies only when every `only_if` condition holds, at least one `only_if_any` condition holds
+    (when any are given), and no `unless` condition holds."""
 
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
-    # The guard applies only when every one of these conditions holds (e.g. legal review is required).
     only_if: tuple[GuardRef, ...] = ()
+    only_if_any: tuple[GuardRef, ...] = ()
+    unless: tuple[GuardRef, ...] = ()
 
-    @field_validator("only_if", mode="before")
+    @field_validator("only_if", "only_if_any", "unless", mode="before")
     @classmethod
     def _condition_by_name(cls, value: object) -> object:
         return _guard_refs(value)
@@ -97,15 +103,29 @@ class GuardRef(_Strict):
 class DocumentSpec(_Strict):
     title: str
     template: str
+    # The number series (文号) the document takes its number from, named by the suffix its 代字 takes
+    # (罚 → 郑市监罚〔2026〕N号); documents with the same series share it; "" is the agency's own 代字,
+    # and null leaves the document unnumbered (an internal form). Each agency may set its own 代字 per series.
+    series: str | None = Field(default="", max_length=20)
+    # The path of the document's date (e.g. decide_penalty.decision_date), which gives its number's year;
+    # without it, the day the document is issued.
+    dated_by: str | None = None
     # Store the document's number (文号) as this case field, e.g. decision_no; only the engine writes it.
     record_number_as: str | None = None
 
 
 class DocumentRef(_Strict):
-    """A document a transition produces, optionally only when values of the case (paths) are as given."""
+    """A document a transition produces, optionally only when values of the case (paths) are as given
+    and named conditions hold (e.g. the 听证告知书 only when the proposed penalty gives a right to a hearing)."""
 
     name: str
     when: dict[str, Any] = Field(default_factory=dict)
+    conditions: tuple[GuardRef, ...] = ()
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _condition_by_name(cls, value: object) -> object:
+        return _guard_refs(value)
 
 
 class TimerOpening(_Strict):
@@ -164,6 +184,9 @@ class TimerSpec(_Strict):
     responsible: str = "handler"
     escalate_to: tuple[str, ...] = ()
     closed_by: tuple[str, ...]
+    # The date field of the closing event that says when the thing was done (e.g. served_on): on time or
+    # late is judged on that legal date, not on the day it was recorded. Without it, the day of the event.
+    closed_on: str | None = None
     cancelled_by: tuple[str, ...] = ()
     extend: TimerExtension | None = None
     pause: TimerPause | None = None

@@ -41,6 +41,8 @@ DOCUMENT_CONTEXT: dict[str, frozenset[str] | None] = {
     "data": None,  # the case fields
     "events": None,  # each event's record: events.notify.served_on, events.notify.on
     "deadlines": None,  # each running timer: title, due, period
+    "people": None,  # the people the case's `user` fields name, by id: name, certificate_no
+    "issued": None,  # every document of the same move: kind, title, number (e.g. 双书同达)
 }
 CONTEXT_KEYS = frozenset(DOCUMENT_CONTEXT)
 DEADLINE_KEYS = frozenset({"title", "due", "period"})

@@ -34,6 +34,7 @@ class Actor:
     certificate_valid_from: date | None = None
     certificate_valid_until: date | None = None
     legal_qualification: str | None = None
+    first_review_on: date | None = None  # the day they first did legal review (初次从事法制审核)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class GuardContext:
     today: date
     event: str = ""  # the event being fired ("" when a case starts)
     load_calendar: Callable[[], WorkCalendar] | None = field(default=None, compare=False, repr=False)
+    # The users of the case's agency with the given ids (those a `user` field names), asked on demand.
+    load_people: Callable[[frozenset[int]], Mapping[int, Actor]] = field(
+        default=lambda ids: {}, compare=False, repr=False
+    )
 
     def value(self, path: str) -> Any:
         """A value of the case by path; the event being fired reads as its payload (on: today)."""
@@ -88,6 +93,10 @@ class GuardContext:
         if self.event:
             events = {**events, self.event: {**self.payload, "on": self.today.isoformat()}}
         return read(path, self.case.data, events)
+
+    def people(self, ids: Any) -> Mapping[int, Actor]:
+        wanted = frozenset(i for i in ([ids] if isinstance(ids, int) else ids or ()) if isinstance(i, int))
+        return self.load_people(wanted) if wanted else {}
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -142,17 +151,30 @@ def condition(*paths: str) -> Callable[[Condition], Condition]:
     return register
 
 
+def _holds(ref: GuardRef, ctx: GuardContext) -> bool:
+    return bool(CONDITIONS[ref.name].fn(ctx, **ref.params))
+
+
 def holds(refs: Sequence[GuardRef], ctx: GuardContext) -> bool:
     """Every condition holds."""
-    return all(CONDITIONS[ref.name].fn(ctx, **ref.params) for ref in refs)
+    return all(_holds(ref, ctx) for ref in refs)
+
+
+def applies(ref: GuardRef, ctx: GuardContext) -> bool:
+    """A guard applies when all its `only_if`, one of its `only_if_any` (if any) and none of its `unless`
+    conditions hold."""
+    return (
+        holds(ref.only_if, ctx)
+        and (not ref.only_if_any or any(_holds(c, ctx) for c in ref.only_if_any))
+        and not any(_holds(c, ctx) for c in ref.unless)
+    )
 
 
 def reasons(refs: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
-    """Why the move may not go ahead: one sentence per guard that says no (those whose `only_if` does not
-    hold do not apply). Empty: it may."""
+    """Why the move may not go ahead: one sentence per guard that applies and says no. Empty: it may."""
     out = []
     for ref in refs:
-        if ref.only_if and not holds(ref.only_if, ctx):
+        if not applies(ref, ctx):
             continue
         reason = GUARDS[ref.name].fn(ctx, **ref.params)
         if reason:
@@ -166,22 +188,20 @@ def reasons(refs: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
 @guard()
 def handler_certificate_valid(ctx: GuardContext) -> str | None:
     """持证上岗: the acting handler holds an enforcement certificate (执法证) valid on the day."""
-    a = ctx.actor
-    if not a.certificate_no:
-        return f"{a.name}未持有行政执法证，不得办理案件"
-    if a.certificate_valid_from and ctx.today < a.certificate_valid_from:
-        return f"{a.name}的行政执法证（{a.certificate_no}）尚未生效"
-    if a.certificate_valid_until is None or ctx.today > a.certificate_valid_until:
-        return f"{a.name}的行政执法证（{a.certificate_no}）已过期或有效期不明"
-    return None
+    return _certificate_problem(ctx.actor, ctx.today)
 
 
 @guard()
-def reviewer_legally_qualified(ctx: GuardContext) -> str | None:
-    """行政处罚法 art. 58: legal-review staff hold the national legal professional qualification."""
-    if not ctx.actor.legal_qualification:
-        return f"{ctx.actor.name}未取得法律职业资格，不得从事法制审核"
-    return None
+def reviewer_legally_qualified(ctx: GuardContext, unless_reviewing_since: str | None = None) -> str | None:
+    """行政处罚法 art. 58: one who does legal review for the first time holds the national legal
+    professional qualification (法律职业资格). With `unless_reviewing_since` (e.g. 2021-07-15, the day the
+    rule took effect), those who already did legal review before that day need not."""
+    a = ctx.actor
+    if a.legal_qualification:
+        return None
+    if unless_reviewing_since and a.first_review_on and a.first_review_on < date.fromisoformat(unless_reviewing_since):
+        return None
+    return f"{a.name}未取得法律职业资格，初次从事法制审核的人员应当取得法律职业资格"
 
 
 @guard()
@@ -254,14 +274,130 @@ def value_is(ctx: GuardContext, path: str, value: Any, message: str) -> str | No
 
 
 @guard()
-def child_outcome(ctx: GuardContext, workflow: str, fire: str, message: str) -> str | None:
+def child_outcome(ctx: GuardContext, workflow: str, fire: str, message: str, since: str | None = None) -> str | None:
     """The case's latest child case of `workflow` has ended, and its end fired `fire` on this case
-    (e.g. the legal review ended approved). Read from the child case and the engine's record of the
-    event, never from a value a client could send."""
+    (e.g. the legal review ended approved) — after the event `since`, if given (e.g. after the proposal it
+    reviewed was last changed). Read from the child case and the engine's record of the event, never from
+    a value a client could send."""
     latest = next((c for c in reversed(ctx.case.children) if c.workflow == workflow), None)
     if latest is None or not latest.final:
         return message
-    return None if ctx.case.events.get(fire, {}).get("child_id") == latest.id else message
+    fired = ctx.case.events.get(fire, {})
+    if fired.get("child_id") != latest.id:
+        return message
+    return None if since is None or _after(ctx, fire, since) else message
+
+
+def _seq(ctx: GuardContext, event: str) -> int | None:
+    """Where the event last happened in the case's audit trail (the event being fired comes last)."""
+    if event == ctx.event:
+        return 1 << 62
+    seq = ctx.case.events.get(event, {}).get("seq")
+    return seq if isinstance(seq, int) else None
+
+
+def _after(ctx: GuardContext, event: str, since: str) -> bool:
+    """`event` happened, later than `since` did (or `since` never happened)."""
+    at, before = _seq(ctx, event), _seq(ctx, since)
+    return at is not None and (before is None or at > before)
+
+
+@guard()
+def happened_since(ctx: GuardContext, event: str, message: str, since: str | None = None) -> str | None:
+    """`event` has happened — after the last `since`, if given (e.g. the collective discussion after the
+    proposal it discussed)."""
+    if since is None:
+        return None if _seq(ctx, event) is not None else message
+    return None if _after(ctx, event, since) else message
+
+
+@guard("paths")
+def given(ctx: GuardContext, paths: list[str], message: str) -> str | None:
+    """Every value at `paths` is given (a statutory field a document must carry, say)."""
+    return None if all(ctx.value(p) not in (None, "", []) for p in paths) else message
+
+
+@guard()
+def refuse(ctx: GuardContext, message: str) -> str | None:
+    """Always no: with `only_if`/`unless`, a rule stated as its conditions (e.g. no hearing without the
+    right to one)."""
+    return message
+
+
+@guard("paths")
+def dates_in_order(ctx: GuardContext, paths: list[str], message: str = "") -> str | None:
+    """The dates at `paths` are given in order (each on or after the one before), and none is later than
+    today: a legal date can be neither in the future nor before the step it follows. `today` may be
+    named among the paths; dates not given are skipped."""
+    named = [(p, ctx.today if p == "today" else _as_date(ctx.value(p))) for p in [*paths, "today"]]
+    given = [(p, d) for p, d in named if d is not None]
+    for (p1, d1), (p2, d2) in zip(given, given[1:], strict=False):
+        if d2 < d1:
+            if p2 == "today":
+                return message or f"日期不能晚于今天（{p1}：{d1.isoformat()}）"
+            return message or f"日期顺序不对：{p2}（{d2.isoformat()}）早于 {p1}（{d1.isoformat()}）"
+    return None
+
+
+@guard("path", "start")
+def date_within(ctx: GuardContext, path: str, start: str, period: str, message: str) -> str | None:
+    """The date at `path` falls inside the period `period` that starts on the date at `start` (the start
+    day not counted; `5wd` on the statutory calendar), e.g. a hearing asked for within five working days."""
+    day, first = _as_date(ctx.value(path)), _as_date(ctx.value(start))
+    if day is None or first is None:
+        return None
+    try:
+        last = ctx.calendar.due(first, period).date
+    except CalendarNotPublished:
+        last = ctx.calendar.due(first, period, provisional=True).date
+    return None if day <= last else f"{message}（期间至{last.isoformat()}届满）"
+
+
+@guard("path")
+def officers_certified(ctx: GuardContext, path: str, minimum: int = 2) -> str | None:
+    """行政处罚法 art. 42: the people named at `path` are at least `minimum` officers of the case's agency,
+    each holding an enforcement certificate (执法证) valid on the day."""
+    ids = set(ctx.value(path) or ())
+    people = ctx.people(ids)
+    if len(ids) < minimum:
+        return f"执法人员不得少于{minimum}人"
+    problems = [f"编号 {i} 不是本机关人员" for i in sorted(ids - set(people))]
+    problems += [r for person in people.values() if (r := _certificate_problem(person, ctx.today))]
+    return "；".join(problems) or None
+
+
+def _certificate_problem(a: Actor, today: date) -> str | None:
+    if not a.certificate_no:
+        return f"{a.name}未持有行政执法证，不得办理案件"
+    if a.certificate_valid_from and today < a.certificate_valid_from:
+        return f"{a.name}的行政执法证（{a.certificate_no}）尚未生效"
+    if a.certificate_valid_until is None or today > a.certificate_valid_until:
+        return f"{a.name}的行政执法证（{a.certificate_no}）已过期或有效期不明"
+    return None
+
+
+@guard("person", "among")
+def not_among(ctx: GuardContext, person: str, among: list[str], message: str) -> str | None:
+    """The person at `person` is none of the people at the paths `among` (e.g. the hearing's host is not
+    one of the case's investigators, 行政处罚法 art. 64)."""
+    others: set[Any] = set()
+    for path in among:
+        value = ctx.value(path)
+        others |= set(value) if isinstance(value, list) else {value}
+    return message if ctx.value(person) in others else None
+
+
+@guard()
+def timer_running(ctx: GuardContext, timer: str, message: str) -> str | None:
+    """The timer runs (open and not paused)."""
+    running = ctx.case.open_timers.get(timer)
+    return None if running is not None and not running.paused else message
+
+
+@guard()
+def timer_paused(ctx: GuardContext, timer: str, message: str) -> str | None:
+    running = ctx.case.open_timers.get(timer)
+    return None if running is not None and running.paused else message
 
 
 @condition("path")
@@ -269,27 +405,54 @@ def equals(ctx: GuardContext, path: str, value: Any) -> bool:
     return bool(ctx.value(path) == value)
 
 
+@condition("path")
+def not_empty(ctx: GuardContext, path: str) -> bool:
+    """A value is given (a non-empty text, list, or true)."""
+    return bool(ctx.value(path))
+
+
+@condition()
+def happened(ctx: GuardContext, event: str) -> bool:
+    return _seq(ctx, event) is not None
+
+
+@condition()
+def happened_after(ctx: GuardContext, event: str, since: str) -> bool:
+    """`event` happened after the last `since` (the condition form of the guard `happened_since`)."""
+    return _after(ctx, event, since)
+
+
 # -- penalties ------------------------------------------------------------------------------------
 
 
-@condition("party_type", "fine", "confiscation", "penalty_types")
-def penalty_is_major(
+@condition("party_type", "fine", "confiscation", "penalty_types", "flag")
+def penalty_reaches(
     ctx: GuardContext,
     party_type: str,
     fine: str,
-    confiscation: str,
     penalty_types: str,
     individual_fine: float,
     organization_fine: float,
-    major_types: list[str],
+    confiscation: list[str] | str = (),  # type: ignore[assignment]
+    types: list[str] = (),  # type: ignore[assignment]
+    organization_types: list[str] = (),  # type: ignore[assignment]
+    flag: str | None = None,
 ) -> bool:
-    """重大行政处罚 (Henan 168号令 art. 3; thresholds from the YAML): a fine or confiscation at or above
-    the threshold for the party type, or a penalty type that is major in itself (停产停业 …)."""
-    threshold = organization_fine if ctx.value(party_type) == "organization" else individual_fine
-    amounts = [ctx.value(fine) or 0, ctx.value(confiscation) or 0]
-    if any(float(a) >= threshold for a in amounts):
+    """A penalty at or above a level the law names: a fine, or a confiscation (the sum of the amounts at
+    the `confiscation` paths), at or above the amount for the party's type; a penalty type that reaches it
+    by itself (`types`, or `organization_types` for a legal person or other organisation); or a flag the
+    officer set (`flag`, e.g. 其他较重的行政处罚). Both 重大行政处罚 (Henan 168号令 art. 3) and the right to a
+    hearing (行政处罚法 art. 63, with the 较大数额 of 河南省政府令第204号) are this test with their own numbers."""
+    organisation = ctx.value(party_type) == "organization"
+    threshold = organization_fine if organisation else individual_fine
+    paths = [confiscation] if isinstance(confiscation, str) else list(confiscation)
+    confiscated = sum(float(ctx.value(p) or 0) for p in paths)
+    if float(ctx.value(fine) or 0) >= threshold or (paths and confiscated >= threshold):
         return True
-    return bool(set(ctx.value(penalty_types) or ()) & set(major_types))
+    chosen = set(ctx.value(penalty_types) or ())
+    if chosen & set(types) or (organisation and chosen & set(organization_types)):
+        return True
+    return bool(flag and ctx.value(flag))
 
 
 def describe_params(named: Named) -> str:
@@ -306,5 +469,19 @@ def params_problems(named: Named, params: Mapping[str, Any]) -> list[str]:
         problems.append(f"未知参数 {', '.join(sorted(unknown))}（可用：{describe_params(named)}）")
     if missing:
         problems.append(f"缺少参数 {', '.join(sorted(missing))}")
-    problems += [f"参数 {p} 应为路径文本" for p in named.paths if p in params and not isinstance(params[p], str)]
+    problems += [f"参数 {p} 应为路径或路径的列表" for p in named.paths if p in params and not _paths_of(params[p])]
     return problems
+
+
+def _paths_of(value: Any) -> list[str]:
+    """The paths a parameter names: one, or a list (empty when it is neither)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return []
+
+
+def param_paths(named: Named, params: Mapping[str, Any]) -> list[str]:
+    """Every path the parameters of a guard or condition name (`today` is a word, not a path)."""
+    return [p for name in named.paths if name in params for p in _paths_of(params[name]) if p != "today"]

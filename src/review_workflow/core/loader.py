@@ -33,7 +33,7 @@ from .definitions import (
 )
 from .documents import DEADLINE_KEYS, DOCUMENT_CONTEXT, TemplateUse, template_problems, template_use
 from .errors import DefinitionError, WorkflowError
-from .guards import CONDITIONS, GUARDS, Named, params_problems
+from .guards import CONDITIONS, GUARDS, Named, param_paths, params_problems
 
 Problem = tuple[str, str]  # (path inside the file, what is wrong)
 ROLES_FILE = "roles.yaml"  # the roles every process may use, beside the definitions
@@ -114,8 +114,9 @@ def _refs(
             problems.append((where, f"未知的{kind} {ref.name!r}（可用：{', '.join(sorted(table))}）"))
             continue
         problems += [(f"{where}.params", p) for p in params_problems(named, ref.params)]
-        problems += _paths(d, f"{where}.params", (ref.params[p] for p in named.paths if isinstance(ref.params.get(p), str)))
-        problems += _refs(d, f"{where}.only_if", ref.only_if, CONDITIONS, "条件")
+        problems += _paths(d, f"{where}.params", param_paths(named, ref.params))
+        for key in ("only_if", "only_if_any", "unless"):
+            problems += _refs(d, f"{where}.{key}", getattr(ref, key), CONDITIONS, "条件")
     return problems
 
 
@@ -168,6 +169,12 @@ def _field_names(d: Definition) -> list[Problem]:
             problems.append(
                 (f"documents.{key}.record_number_as", f"{name!r} 由引擎写入，不能同时是案件字段或提交字段")
             )
+        if name and doc.series is None:
+            problems.append((f"documents.{key}.record_number_as", "不编号的文书（series: null）没有文号可记录"))
+        if doc.dated_by:
+            found = path_spec(d, doc.dated_by)
+            if isinstance(found, str) or found.type != "date":
+                problems.append((f"documents.{key}.dated_by", found if isinstance(found, str) else f"{doc.dated_by!r} 不是日期字段"))
     return problems
 
 
@@ -195,6 +202,7 @@ def _check_transition(d: Definition, t: TransitionSpec, at: str, ctx: Context) -
         if doc.name not in d.documents:
             problems.append((f"{at}.documents[{j}]", f"未知的文书 {doc.name!r}（应在 documents 中声明）"))
         problems += _paths(d, f"{at}.documents[{j}].when", doc.when)
+        problems += _conditions(d, f"{at}.documents[{j}].conditions", doc.conditions)
     for j, child in enumerate(t.starts):
         problems += _conditions(d, f"{at}.starts[{j}].conditions", child.conditions)
         sources = [s for v in child.data.values() for s in ([v] if isinstance(v, str) else v)]
@@ -275,6 +283,12 @@ def _check_timers(d: Definition, ctx: Context) -> list[Problem]:
             problems.append((f"{at}.on_expiry", f"{timer.on_expiry!r} 应是本流程中 auto: true 的事件"))
         if timer.opens.from_field:
             problems += _date_path(d, f"{at}.opens.from_field", timer.opens.from_field)
+        if timer.closed_on:
+            specs = [events[e].payload.get(timer.closed_on) for e in timer.closed_by if e in events]
+            if not any(specs):
+                problems.append((f"{at}.closed_on", f"结束事件都没有字段 {timer.closed_on!r}"))
+            elif any(s is not None and s.type != "date" for s in specs):
+                problems.append((f"{at}.closed_on", f"{timer.closed_on!r} 应为日期字段"))
         problems += _paths(d, f"{at}.opens.when", timer.opens.when)
         problems += [(f"{at}.{w}", p) for w, r in [("responsible", timer.responsible)] + [("escalate_to", r) for r in timer.escalate_to] if (p := ctx.role_problem(r))]
     return problems
@@ -415,7 +429,8 @@ def load_all(directory: Path, templates_dir: Path) -> Loaded:
     files = sorted(f for f in directory.glob("*.yaml") if f.name != ROLES_FILE)
     if not files:
         raise DefinitionError(f"{directory}: 没有找到任何流程定义文件（*.yaml）")
-    roles = load_roles(directory)
+    shared = load_roles(directory)
+    roles = dict(shared)  # the shared roles and every process's own: the roles people may hold
     errors: list[DefinitionError] = []
     definitions: dict[str, Definition] = {}
     for f in files:
@@ -429,9 +444,9 @@ def load_all(directory: Path, templates_dir: Path) -> Loaded:
                 errors.append(DefinitionError(f"{f}: roles.{name}: 角色 {name!r} 已在别处以不同的名称声明"))
             roles.setdefault(name, spec)
         definitions[d.name] = d
-    ctx = Context(roles, templates_dir)
     for d in definitions.values():
-        problems = check_definition(d, ctx) + _check_links(d, definitions)
+        # A process may use the shared roles and its own, as it would if loaded alone.
+        problems = check_definition(d, Context({**shared, **d.roles}, templates_dir)) + _check_links(d, definitions)
         try:
             _refuse(d.source_file, problems)
         except DefinitionError as exc:

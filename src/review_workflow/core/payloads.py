@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from .definitions import DEFAULT_MAXIMUM, FieldSpec
 from .errors import InvalidPayload
 
+USER_ID = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]  # a user, by id (the column is 32-bit)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _MESSAGES = {
@@ -85,6 +86,10 @@ def _annotation(name: str, spec: FieldSpec) -> Any:
         return Annotated[kind, Field(strict=True, ge=low, le=high, allow_inf_nan=False)]
     if spec.type == "date":
         return Annotated[date, Field(strict=False)]
+    if spec.type == "user":
+        return USER_ID
+    if spec.type == "list[user]":
+        return Annotated[list[USER_ID], Field(min_length=spec.min_items, max_length=spec.max_items)]  # type: ignore[valid-type]
     if spec.type == "list[str]":
         item: Any = Literal[spec.choices] if spec.choices else _text(spec, required=True)
     else:

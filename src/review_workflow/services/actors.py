@@ -45,4 +45,5 @@ def as_actor(user: User) -> Actor:
         certificate_valid_from=user.certificate_valid_from,
         certificate_valid_until=user.certificate_valid_until,
         legal_qualification=user.legal_qualification,
+        first_review_on=user.first_review_on,
     )

@@ -48,6 +48,7 @@ class NewUser:
     certificate_valid_from: date | None = None
     certificate_valid_until: date | None = None
     legal_qualification: str | None = None
+    first_review_on: date | None = None  # 初次从事法制审核的日期
     email: str | None = None
 
 
@@ -73,6 +74,7 @@ def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tupl
             certificate_valid_from=spec.certificate_valid_from,
             certificate_valid_until=spec.certificate_valid_until,
             legal_qualification=spec.legal_qualification,
+            first_review_on=spec.first_review_on,
             email=spec.email,
             token_hash=hash_token(token),
             password_hash=password_hash,

@@ -6,6 +6,7 @@ Helpers for the use cases in `cases.py`; they take the caller's session and neve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -46,6 +47,12 @@ def _children(rt: Runtime, session: Session, case_id: int | None) -> tuple[Child
         .order_by(Instance.id)
     )
     return tuple(ChildFact(i, wf, state, rt.workflow(wf).definition.is_final(state)) for i, wf, state in rows)
+
+
+def people_of(session: Session, agency_id: int, ids: frozenset[int]) -> dict[int, Actor]:
+    """The active users of the agency among `ids` (the people a `user` field names)."""
+    query = select(User).where(User.id.in_(ids), User.agency_id == agency_id, User.active)
+    return {u.id: as_actor(u) for u in session.scalars(query).unique()}
 
 
 def system_actor(inst: Instance) -> Actor:
@@ -137,7 +144,15 @@ def apply_event(
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
     now, before = rt.clock.now(), inst.state
     today = rt.clock.local(now).date()
-    ctx = GuardContext(actor, case, cleaned, today, event=event, load_calendar=lookups.calendar)
+    ctx = GuardContext(
+        actor,
+        case,
+        cleaned,
+        today,
+        event=event,
+        load_calendar=lookups.calendar,
+        load_people=lambda ids: people_of(session, inst.agency_id, ids),
+    )
     wf.engine.fire(inst, t, ctx)
     inst.updated_at = now
     inst.version += 1
@@ -153,11 +168,16 @@ def apply_event(
     )
     _record(inst, t, cleaned, records.record(cleaned, on=today, by=ev.actor_id, seq=ev.seq, child_id=child_id))
     running = timers.apply(rt, session, inst, t, before, user, now, running, lookups)
-    issue_documents(rt, session, inst, user, ev, t.documents, cleaned, running)
-    if t.starts:
-        started = GuardContext(actor, facts(rt, session, inst, running), cleaned, today, event=event)
+    if t.documents or t.starts:
+        moved = replace(ctx, case=facts(rt, session, inst, running))  # the case as the move left it
+        wanted = [
+            ref
+            for ref in t.documents
+            if records.matches(ref.when, inst.data, inst.events) and guards.holds(ref.conditions, moved)
+        ]
+        issue_documents(rt, session, inst, user, ev, tuple(wanted), cleaned, running)
         for child in t.starts:
-            if guards.holds(child.conditions, started):
+            if guards.holds(child.conditions, moved):
                 _start_child(rt, session, inst, t, child, user, lookups)
     if wf.definition.is_final(inst.state) and inst.parent_id is not None:
         _tell_parent(rt, session, inst, user)

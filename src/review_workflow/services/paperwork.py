@@ -3,34 +3,57 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import records
 from ..core.calendar import parse_rule
-from ..core.definitions import DocumentRef
+from ..core.definitions import Definition, DocumentRef, DocumentSpec, FieldSpec
 from ..core.documents import format_chinese_date, format_document_number, render_document
 from ..runtime import Runtime
 from ..storage.db import upsert_insert
-from ..storage.models import AuditEvent, Deadline, Document, DocumentCounter, Instance, User
+from ..storage.models import (
+    Agency,
+    AgencySeries,
+    AuditEvent,
+    Deadline,
+    Document,
+    DocumentCounter,
+    Instance,
+    User,
+)
 
 
-def next_serial(session: Session, agency_id: int, year: int) -> int:
-    """Take the next 文号 serial for the agency and year.
+def next_serial(session: Session, agency_id: int, series: str, year: int) -> int:
+    """Take the next 文号 serial of the agency's series for the year.
 
     One upsert that increments and returns: the counter row stays locked until our transaction ends,
     so concurrent transitions queue, and a rolled-back one leaves no gap.
     """
     stmt = (
         upsert_insert(session, DocumentCounter)
-        .values(agency_id=agency_id, year=year, last=1)
+        .values(agency_id=agency_id, series=series, year=year, last=1)
         .on_conflict_do_update(
-            index_elements=[DocumentCounter.agency_id, DocumentCounter.year],
+            index_elements=[DocumentCounter.agency_id, DocumentCounter.series, DocumentCounter.year],
             set_={"last": DocumentCounter.last + 1},
         )
     )
     return int(session.scalar(stmt.returning(DocumentCounter.last)))
+
+
+def series_code(session: Session, agency: Agency, series: str) -> str:
+    """The 代字 of an agency's series: its own setting, else its 代字 followed by the series' suffix."""
+    own = session.get(AgencySeries, (agency.id, series))
+    return own.code if own is not None else agency.doc_code + series
+
+
+def _dated(spec: DocumentSpec, instance: Instance, today: date) -> date:
+    """The document's date: the one its definition names (e.g. the decision's date), else today."""
+    value = records.read(spec.dated_by, instance.data, instance.events) if spec.dated_by else None
+    return date.fromisoformat(value) if isinstance(value, str) else today
 
 
 def _deadlines(running: list[Deadline]) -> dict[str, dict[str, str]]:
@@ -41,6 +64,28 @@ def _deadlines(running: list[Deadline]) -> dict[str, dict[str, str]]:
         period = f"{rule.n}个工作日" if rule.unit == "wd" else f"{rule.n}日"
         out[row.timer] = {"title": row.title, "due": format_chinese_date(row.due), "period": period}
     return out
+
+
+def _people(session: Session, d: Definition, instance: Instance) -> dict[int, dict[str, str]]:
+    """The people the case's `user` fields name (e.g. its 执法人员), with what documents print of them."""
+    named: set[int] = set()
+
+    def add(spec: FieldSpec, value: Any) -> None:
+        if spec.type == "user" and isinstance(value, int):
+            named.add(value)
+        elif spec.type == "list[user]" and isinstance(value, list):
+            named.update(v for v in value if isinstance(v, int))
+
+    for name, spec in d.case_fields.items():
+        add(spec, instance.data.get(name))
+    for event, record in instance.events.items():
+        t = d.transition(event)
+        for name, spec in t.payload.items() if t else ():
+            add(spec, record.get(name))
+    if not named:
+        return {}
+    users = session.scalars(select(User).where(User.id.in_(named))).unique()
+    return {u.id: {"name": u.name, "certificate_no": u.certificate_no or ""} for u in users}
 
 
 def issue_documents(
@@ -62,17 +107,28 @@ def issue_documents(
     issuer = actor.agency if actor else instance.agency
     counterpart = instance.counterpart_agency
     transition = d.transition(audit_event.event)
-    wanted = [ref for ref in refs if records.matches(ref.when, instance.data, instance.events)]
-    if not wanted:
+    if not refs:
         return []
     session.flush()  # the audit event's id, which each document points to
-    issued = []
-    for ref in wanted:
+    people = _people(session, d, instance)
+    # Every number first: a document may cite the others of the same move (双书同达), and the numbers a
+    # case records (record_number_as) are in its fields before anything renders.
+    numbered: list[tuple[DocumentRef, DocumentSpec, date, int | None, str | None]] = []
+    for ref in refs:
         spec = d.documents[ref.name]
-        serial = next_serial(session, issuer.id, today.year)
-        number = format_document_number(issuer.doc_code, today.year, serial)
+        dated = _dated(spec, instance, today)
+        serial = number = None
+        if spec.series is not None:
+            serial = next_serial(session, issuer.id, spec.series, dated.year)
+            number = format_document_number(series_code(session, issuer, spec.series), dated.year, serial)
+        numbered.append((ref, spec, dated, serial, number))
+        if spec.record_number_as and number:
+            instance.data = {**instance.data, spec.record_number_as: number}
+    together = [{"kind": ref.name, "title": spec.title, "number": number or ""} for ref, spec, _, _, number in numbered]
+    issued = []
+    for ref, spec, dated, serial, number in numbered:
         context = {
-            "doc": {"number": number, "title": spec.title, "date": format_chinese_date(today)},
+            "doc": {"number": number or "", "title": spec.title, "date": format_chinese_date(dated)},
             "agency": {"name": instance.agency.name, "doc_code": instance.agency.doc_code},
             "issuer": {"name": issuer.name, "doc_code": issuer.doc_code},
             "counterpart": {"name": counterpart.name, "doc_code": counterpart.doc_code}
@@ -98,6 +154,8 @@ def issue_documents(
             "data": instance.data,
             "events": instance.events,
             "deadlines": _deadlines(running),
+            "people": people,
+            "issued": together,
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(
@@ -107,8 +165,9 @@ def issue_documents(
             kind=ref.name,
             title=spec.title,
             template=spec.template,
+            series=spec.series,
             number=number,
-            year=today.year,
+            year=dated.year,
             serial=serial,
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,
@@ -116,7 +175,5 @@ def issue_documents(
         )
         session.add(doc)
         issued.append(doc)
-        if spec.record_number_as:  # later documents of the same move may cite it (双书同达)
-            instance.data = {**instance.data, spec.record_number_as: number}
     session.flush()
     return issued

@@ -19,6 +19,7 @@ from ..schemas import (
     DeadlinesPublic,
     Me,
     Named,
+    PersonPublic,
     TaskPublic,
     TasksPublic,
     WorkflowPublic,
@@ -91,8 +92,21 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
             select(Document).where(Document.instance_id == inst.id).order_by(Document.id)
         ).all()
         today = rt.clock.today()
+        staff = session.scalars(
+            select(User).where(User.agency_id == inst.agency_id, User.active).order_by(User.id)
+        ).unique()
         return CaseDetail(
             **case_public(rt, inst).model_dump(),
+            people=[
+                PersonPublic(
+                    id=u.id,
+                    name=u.name,
+                    roles=list(u.roles),
+                    certificate_no=u.certificate_no,
+                    certificate_valid_until=u.certificate_valid_until,
+                )
+                for u in staff
+            ],
             available_events=[event_public(t) for t in _available(rt, session, user, inst)],
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
@@ -171,7 +185,7 @@ def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int) -> tuple
         user = load_user(session, actor_id)
         load_case(session, user, case_id)
         doc = _document(session, case_id, doc_id)
-        return f"{doc.title}-{doc.number}.docx", doc.content
+        return f"{doc.title}-{doc.number or doc.id}.docx", doc.content
 
 
 def _document(session: Session, case_id: int, doc_id: int) -> Document:

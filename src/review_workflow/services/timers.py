@@ -89,20 +89,24 @@ def schedule(cal: WorkCalendar, row: Deadline) -> tuple[date, date | None, bool]
 
 
 def _reschedule(cal: WorkCalendar, row: Deadline, today: date) -> None:
-    """New dates after an extension or a pause ended; an overdue period given more time runs again."""
+    """New dates after an extension or a pause ended; an overdue period given more time runs again, and
+    a paused one stays paused."""
     row.due, row.warning, row.provisional = schedule(cal, row)
+    if row.status == "paused":
+        return
     if row.due >= today:
         row.status, row.overdue_at = "open", None
     else:
         row.status = "missed" if row.overdue_at else "open"
 
 
-def close(row: Deadline, at: datetime, today: date, *, cancelled: bool = False) -> None:
+def close(row: Deadline, at: datetime, done_on: date, *, cancelled: bool = False) -> None:
+    """Close the period: met when done on or before its due date (`done_on`: the day it was done)."""
     row.closed_at = at
     if cancelled:
         row.status = "cancelled"
         return
-    row.closed_late = today > row.due
+    row.closed_late = done_on > row.due
     row.status = "missed" if row.closed_late else "met"
 
 
@@ -112,9 +116,18 @@ def elapse(row: Deadline, at: datetime) -> None:
     row.status, row.closed_late = "met", False
 
 
+def _done_on(spec: TimerSpec, t: TransitionSpec, inst: Instance) -> date | None:
+    """The legal date the closing event recorded (`closed_on`, e.g. the day the decision was served)."""
+    if spec.closed_on is None:
+        return None
+    value = records.read(f"{t.event}.{spec.closed_on}", inst.data, inst.events)
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
 def _end_pause(cal: WorkCalendar, row: Deadline, today: date) -> None:
     began = row.pauses[-1][0]
     row.pauses = [*row.pauses[:-1], [began, today.isoformat()]]
+    row.status = "missed" if row.overdue_at else "open"
     _reschedule(cal, row, today)
 
 
@@ -214,13 +227,13 @@ def apply(
             continue
         if row.status == "paused" and (t.event in spec.closed_by or t.event in spec.cancelled_by or final):
             _end_pause(lookups.calendar(), row, today)  # the time paused does not count against it
-        if row.kind == "window" and today > row.due and row.status != "paused":
-            elapse(row, at)
+        if row.kind == "window" and today > row.due and row.status != "paused" and not spec.on_expiry:
+            elapse(row, at)  # (a window that fires an event when it runs out is the sweep's to close)
         elif t.event in spec.closed_by:
-            close(row, at, today)
+            close(row, at, _done_on(spec, t, inst) or today)
         elif t.event in spec.cancelled_by or final:
             close(row, at, today, cancelled=True)
-        elif spec.extend and t.event == spec.extend.event:
+        elif spec.extend and t.event == spec.extend.event and len(row.extensions) < spec.extend.times:
             row.extensions = [*row.extensions, spec.extend.by]
             _reschedule(lookups.calendar(), row, today)
         elif spec.pause and t.event in spec.pause.by and row.status != "paused":

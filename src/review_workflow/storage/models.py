@@ -73,6 +73,7 @@ class User(Base):
     certificate_valid_from: Mapped[date | None] = mapped_column(Date)
     certificate_valid_until: Mapped[date | None] = mapped_column(Date)
     legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
+    first_review_on: Mapped[date | None] = mapped_column(Date)  # 初次从事法制审核的日期
     email: Mapped[str | None] = mapped_column(String(200))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # scrypt with a per-user salt (services/accounts.py); None means no web log-in.
@@ -146,7 +147,7 @@ class AuditEvent(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("agency_id", "year", "serial"),)
+    __table_args__ = (UniqueConstraint("agency_id", "series", "year", "serial"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
@@ -155,22 +156,35 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(80))  # the key under `documents:` in the YAML
     title: Mapped[str] = mapped_column(String(120))
     template: Mapped[str] = mapped_column(String(200))
-    number: Mapped[str] = mapped_column(String(80))  # 文号 代字〔2026〕N号
-    year: Mapped[int] = mapped_column(Integer)
-    serial: Mapped[int] = mapped_column(Integer)
+    # The number series (its 代字 suffix, e.g. 罚); documents outside any series carry no number.
+    series: Mapped[str | None] = mapped_column(String(40))
+    number: Mapped[str | None] = mapped_column(String(80))  # 文号 代字〔2026〕N号
+    year: Mapped[int] = mapped_column(Integer)  # the year of the document's date
+    serial: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DocumentCounter(Base):
-    """The last 文号 serial per agency and year; its row lock keeps numbers gapless and unique."""
+    """The last 文号 serial per agency, series and year; its row lock keeps numbers gapless and unique."""
 
     __tablename__ = "document_counters"
 
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AgencySeries(Base):
+    """An agency's own 代字 for a series (default: its 代字 followed by the series' suffix)."""
+
+    __tablename__ = "agency_series"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
 
 
 Index("ix_audit_events_instance", AuditEvent.instance_id, AuditEvent.seq)

@@ -75,10 +75,14 @@ def shown(spec: FieldSpec | None, value: Any) -> str:
     return spec.labels.get(text, text) if spec is not None else text
 
 
-def _lines(payload: dict[str, Any], specs: Mapping[str, FieldSpec], fallback: dict[str, str]) -> list[Line]:
+def _lines(
+    payload: dict[str, Any], specs: Mapping[str, FieldSpec], fallback: dict[str, str], names: Mapping[int, str]
+) -> list[Line]:
     lines = []
     for key, value in payload.items():
         spec = specs.get(key)
+        if spec is not None and spec.type in ("user", "list[user]"):  # people by name, not by number
+            value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
         label = (spec.title if spec and spec.title else None) or fallback.get(key, key)
         if isinstance(value, bool):
             lines.append(Line(label, "bool", value))
@@ -100,45 +104,22 @@ def _lines(payload: dict[str, Any], specs: Mapping[str, FieldSpec], fallback: di
 def case_fields(d: Definition, case: CaseDetail) -> list[Line]:
     """The case's own fields (`case_fields` of its workflow) as they stand now, in the declared order."""
     present = {k: case.data[k] for k in d.case_fields if k in case.data}
-    return _lines(present, d.case_fields, {})
-
-
-def copied_back(rt: Runtime, d: Definition, event: str) -> dict[str, FieldSpec]:
-    """Specs of what an auto event brings back from a child case (`copy_back`, e.g. review_opinion ←
-    the review's opinion): the child field's spec, so the value reads under its title."""
-    specs: dict[str, FieldSpec] = {}
-    for t in d.transitions:
-        for child in t.starts:
-            if child.workflow not in rt.workflows:
-                continue
-            cd = rt.workflow(child.workflow).definition
-            sources = [dict(cd.case_fields), *(dict(ct.payload) for ct in cd.transitions)]
-            for outcome in child.on_final:
-                if outcome.fire != event:
-                    continue
-                for parent_key, child_key in outcome.copy_back.items():
-                    found = next(
-                        (s[child_key] for s in sources if child_key in s and s[child_key].title), None
-                    )
-                    if found is not None:
-                        specs.setdefault(parent_key, found)
-    return specs
+    return _lines(present, d.case_fields, {}, {p.id: p.name for p in case.people})
 
 
 def timeline(rt: Runtime, d: Definition, case: CaseDetail) -> list[TimelineEntry]:
     docs = {doc.id: doc for doc in case.documents}
+    names = {p.id: p.name for p in case.people}
     entries = []
     for ev in case.history:
         t = d.transition(ev.event)
         specs = dict(t.payload) if t else (dict(d.case_fields) if ev.event == "start" else {})
-        if t is not None and t.auto:
-            specs = {**copied_back(rt, d, t.event), **specs}
         fallback = START_TITLES if ev.event == "start" else SYSTEM_FIELDS
         if not t and ev.event in SYSTEM_EVENTS:
             ev = ev.model_copy(update={"event_title": SYSTEM_EVENTS[ev.event]})
         entries.append(
             TimelineEntry(
-                ev, _lines(ev.payload, specs, fallback), [docs[i] for i in ev.documents if i in docs]
+                ev, _lines(ev.payload, specs, fallback, names), [docs[i] for i in ev.documents if i in docs]
             )
         )
     return entries
@@ -185,6 +166,7 @@ def case_page(
     d = rt.workflow(case.workflow).definition
     forms = []
     for ev in case.available_events:
+        ev = ev.model_copy(update={"payload": [_people_choices(f, case) for f in ev.payload]})
         form = EventForm(ev, checklists_for(ev.payload))
         if kept is not None and kept[0] == ev.event:
             form.state, form.open = kept[1], True
@@ -200,6 +182,16 @@ def case_page(
         forms=forms,
         fields=case_fields(d, case),
     )
+
+
+def _people_choices(f: FieldPublic, case: CaseDetail) -> FieldPublic:
+    """A `user` field offers the case agency's people, by name (and 执法证号 where they hold one)."""
+    if f.type not in ("user", "list[user]"):
+        return f
+    labels = {
+        str(p.id): p.name + (f"（执法证号 {p.certificate_no}）" if p.certificate_no else "") for p in case.people
+    }
+    return f.model_copy(update={"choices": list(labels), "labels": labels})
 
 
 def field_list(specs: dict[str, FieldSpec]) -> list[FieldPublic]:

@@ -107,7 +107,7 @@ def _scalar(f: FieldPublic, raw: str | None) -> tuple[bool, Any]:
     text = (raw or "").strip()
     if not text:
         return False, None
-    if f.type == "int":
+    if f.type in ("int", "user"):
         try:
             return True, int(text)
         except ValueError:
@@ -125,6 +125,8 @@ def _scalar(f: FieldPublic, raw: str | None) -> tuple[bool, Any]:
 def _list_of_str(f: FieldPublic, form: MultiForm, name: str) -> tuple[bool, Any]:
     if f.choices:
         chosen = [v for v in form.getlist(name) if v.strip()]
+        if f.type == "list[user]":
+            return bool(chosen), [int(v) if v.isdigit() else v for v in chosen]
         return bool(chosen), chosen
     return _scalar(f, form.get(name))
 
@@ -180,7 +182,8 @@ def parse(
                 payload[f.name] = items
             rows[f.name] = origin
             continue
-        present, value = _list_of_str(f, form, name) if f.type == "list[str]" else _scalar(f, form.get(name))
+        listed = f.type in ("list[str]", "list[user]")
+        present, value = _list_of_str(f, form, name) if listed else _scalar(f, form.get(name))
         if present:
             payload[f.name] = value
     return Parsed(payload, rows)
