@@ -131,8 +131,14 @@ def workflows_show(name: str) -> None:
 
 def _guard_text(ref: GuardRef) -> str:
     params = ", ".join(f"{k}={v}" for k, v in ref.params.items() if k != "message")
-    only = f" 仅当 {' 且 '.join(_guard_text(c) for c in ref.only_if)}" if ref.only_if else ""
-    return f"{ref.name}({params}){only}"
+    when = [
+        (" 仅当 ", " 且 ", ref.only_if),
+        (" 其一成立时 ", " 或 ", ref.only_if_any),
+        (" 除非 ", " 或 ", ref.unless),
+    ]
+    return f"{ref.name}({params})" + "".join(
+        lead + joiner.join(_guard_text(c) for c in refs) for lead, joiner, refs in when if refs
+    )
 
 
 def describe_workflow(rt: Runtime, name: str) -> list[str]:

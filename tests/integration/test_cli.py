@@ -153,7 +153,7 @@ def test_every_load_error_of_every_file_is_printed(tmp_path: Path, monkeypatch: 
 def test_workflows_show_lists_guards_timers_documents_and_children() -> None:
     code, out = run("workflows", "show", "penalty_case")
     assert code == 0
-    assert "守卫：child_outcome(workflow=major_decision_review, fire=review_passed) 仅当 penalty_is_major(" in out
-    assert "子流程：major_penalty_filing 当 penalty_is_major(" in out and "子流程：enforcement_disclosure" in out
+    assert "守卫：child_outcome(workflow=major_decision_review, fire=review_passed, since=propose_decision) 其一成立时 penalty_reaches(" in out
+    assert "子流程：major_penalty_filing 当 penalty_reaches(" in out and "子流程：enforcement_disclosure" in out
     assert "decision_period" in out and "90d" in out and "文书：penalty_decision" in out
-    assert "penalty_decision.docx" in out and "更新案件字段：party_type" in out
+    assert "penalty_decision.docx" in out and "中止：request_hearing,exclude_time" in out

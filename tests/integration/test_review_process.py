@@ -222,34 +222,38 @@ def test_two_concurrent_submits_with_the_same_version_one_wins(rt: Runtime, peop
 
 
 def test_document_numbers_have_no_gaps_or_duplicates_under_concurrency(rt: Runtime, people: People) -> None:
-    cases = [new_case(rt, people, f"并发案件{i}") for i in range(6)]
+    cases = [submitted(rt, people) for _ in range(6)]  # the submission form is an unnumbered internal form
     barrier = threading.Barrier(len(cases))
     errors: list[Exception] = []
 
-    def submit(case) -> None:  # type: ignore[no-untyped-def]
+    def approve(case) -> None:  # type: ignore[no-untyped-def]
         barrier.wait()
         try:
-            fire(rt, case.id, "submit", people.handler.id, SUBMISSION, case.version)
+            fire(rt, case.id, "approve", people.reviewer.id, {"opinion": "同意。"}, case.version)
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=submit, args=(c,)) for c in cases]
+    threads = [threading.Thread(target=approve, args=(c,)) for c in cases]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
     with rt.sessions() as s:
-        docs = list(s.scalars(select(Document)))
-    assert sorted(d.serial for d in docs) == list(range(1, 7))
-    assert sorted(d.number for d in docs) == sorted(f"郑市监〔2026〕{n}号" for n in range(1, 7))
+        opinions = list(s.scalars(select(Document).where(Document.kind == "review_opinion")))
+        forms = list(s.scalars(select(Document).where(Document.kind == "review_submission_form")))
+    assert sorted(d.serial or 0 for d in opinions) == list(range(1, 7))
+    assert sorted(d.number or "" for d in opinions) == sorted(f"郑市监法审〔2026〕{n}号" for n in range(1, 7))
+    assert len(forms) == 6 and {(d.number, d.serial) for d in forms} == {(None, None)}
 
 
 def test_document_numbers_count_per_agency(rt: Runtime, people: People) -> None:
-    submitted(rt, people)
+    mine = submitted(rt, people)
+    fire(rt, mine.id, "approve", people.reviewer.id, {"opinion": "同意。"}, mine.version)
     c = start_case(rt, people.outsider.id, WF, "外局案件", "某公司")
     fire(rt, c.id, "submit", people.outsider.id, SUBMISSION, c.version)
-    assert [d.number for d in docs_of(rt, c.id)] == ["汴市监〔2026〕1号"]
+    assert [d.number for d in docs_of(rt, c.id)] == [None]
+    assert [d.number for d in docs_of(rt, mine.id)] == [None, "郑市监法审〔2026〕1号"]
 
 
 def test_documents_are_real_docx_with_escaped_user_text(rt: Runtime, people: People) -> None:
@@ -259,9 +263,9 @@ def test_documents_are_real_docx_with_escaped_user_text(rt: Runtime, people: Peo
     form, opinion = docs_of(rt, c.id)
     form_text = "\n".join(p.text for p in _all_paragraphs(form.content))
     assert "A&B <公司>" in form_text and "价格 < 成本 & 数量 > 100" in form_text
-    assert form.number in form_text
     opinion_text = "\n".join(p.text for p in _all_paragraphs(opinion.content))
     assert "存在问题" in opinion_text and "缺少检验报告" in opinion_text and "王芳" in opinion_text
+    assert opinion.number and opinion.number in opinion_text
 
 
 def _all_paragraphs(content: bytes):  # type: ignore[no-untyped-def]

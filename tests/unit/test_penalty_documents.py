@@ -121,8 +121,16 @@ CLOSING = TEMPLATES / "closing_approval.docx"
 FILING = TEMPLATES / "filing_report.docx"
 CORRECTION = TEMPLATES / "correction_notice.docx"
 DISCLOSURE = TEMPLATES / "disclosure_notice.docx"
+HEARING_SCHEDULE = TEMPLATES / "hearing_schedule.docx"
+HEARING_RECORD = TEMPLATES / "hearing_record.docx"
+DECISION_APPROVAL = TEMPLATES / "decision_approval.docx"
+NO_PENALTY = TEMPLATES / "no_penalty_decision.docx"
 NEW_TEMPLATES = [
     REGISTER,
+    HEARING_SCHEDULE,
+    HEARING_RECORD,
+    DECISION_APPROVAL,
+    NO_PENALTY,
     PRIOR,
     HEARING,
     PENALTY_DISCUSSION,
@@ -154,31 +162,48 @@ INDIVIDUAL = {
     "case_source": "监督检查",
     "register_on": "2026年1月5日",
 }
+PROPOSE_REGISTER = {
+    "facts_brief": "群众投诉当事人销售不合格电热水壶。",
+    "register_basis": "《市场监督管理行政处罚程序规定》第十八条",
+    "investigators": [1, 2],
+    "discovered_on": "2026-01-04",
+    "propose_register_on": "2026年1月5日",
+}
+PEOPLE = {1: {"name": "张三", "certificate_no": "豫A001"}, 2: {"name": "赵六", "certificate_no": "豫A002"}}
 NOTIFY = {
     "facts": f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。\n货值金额一万二千元。",
     "evidence": ["现场检查笔录", "抽样检验报告", "进货单据"],
     "legal_basis": "《中华人民共和国产品质量法》第四十九条",
     "proposed_penalty": "罚款二十万元，没收违法所得一万二千元",
-    "hearing_eligible": True,
+    "proposed_types": ["罚款", "没收违法所得"],
+    "proposed_fine": 200000,
+    "officers": [1, 2],
     "served_on": "2026-01-20",
+    "notify_on": "2026年1月20日",
 }
-DECIDE = {
-    "decision_date": "2026-02-10",
-    "party_type": "organization",
+PROPOSAL = {
+    "outcome": "给予行政处罚",
+    "facts": f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。\n货值金额一万二千元。",
+    "legal_basis": "《中华人民共和国产品质量法》第四十九条",
+    "discretion": "适用裁量基准一般情节。",
     "penalty_types": ["罚款", "没收违法所得"],
     "fine_amount": 200000,
-    "confiscation_amount": 12000,
+    "illegal_gains": 12000,
     "penalty_content": "罚款贰拾万元，没收违法所得壹万贰仟元。",
     "payment": "通过电子支付系统缴纳至指定账户",
     "review_body": "郑州市人民政府",
     "court": "郑州市中原区人民法院",
+    "complex": False,
+    "propose_decision_on": "2026年2月9日",
 }
+DECIDE = {"decision_date": "2026-02-10"}
 DECIDED = {
     **ORGANISATION,
     **NOTIFY,
+    **PROPOSAL,
     **DECIDE,
-    "notify_on": "2026年1月20日",
-    "decision_no": "郑市监〔2026〕12号",
+    "decide_penalty_on": "2026年2月10日",
+    "decision_no": "郑市监罚〔2026〕12号",
 }
 
 
@@ -207,43 +232,46 @@ def case_context(event: str, payload: dict[str, Any], data: dict[str, Any]) -> d
         "payload": copy.deepcopy(payload),
         # case fields and each event's record, as the engine keeps them
         **dict(zip(("data", "events"), copy.deepcopy(split(event, payload, data)), strict=True)),
+        "people": copy.deepcopy(PEOPLE),
+        "issued": [],
     }
 
 
-def register_context(**payload: Any) -> dict[str, Any]:
-    fields = {
-        "facts_brief": "群众投诉当事人销售不合格电热水壶。",
-        "register_basis": "《市场监督管理行政处罚程序规定》第十八条",
-        "major": True,
-        "complex": False,
-        "co_handler": "赵六",
-    }
-    return case_context("register", {**fields, **payload}, ORGANISATION)
+def register_context(opinion: str | None = None, **proposed: Any) -> dict[str, Any]:
+    """立案: the agency head approves (payload: opinion) what the handler proposed."""
+    ctx = case_context("register", {"opinion": opinion} if opinion else {}, {**ORGANISATION, **PROPOSE_REGISTER, **proposed})
+    ctx["actor"]["name"] = "王局长"
+    return ctx
 
 
-def notify_context(**payload: Any) -> dict[str, Any]:
-    return case_context("notify", {**NOTIFY, **payload}, ORGANISATION)
+def notify_context(hearing: bool = True, **payload: Any) -> dict[str, Any]:
+    """告知; with `hearing`, the 听证告知书 is issued in the same move (the proposed penalty gives a right to one)."""
+    ctx = case_context("notify", {**NOTIFY, **payload}, {**ORGANISATION, **PROPOSE_REGISTER})
+    ctx["issued"] = [{"kind": "prior_notice"}] + ([{"kind": "hearing_notice"}] if hearing else [])
+    return ctx
 
 
 def discuss_context(**data: Any) -> dict[str, Any]:
     payload = {
-        "conclusion": "同意拟处罚意见",
+        "held_on": "2026-02-10",
+        "conclusion": "同意拟处理意见",
         "attendees": ["王局长", "赵副局长", "钱主任"],
-        "minutes": "会议认为事实清楚。\n同意拟处罚意见。",
+        "minutes": "会议认为事实清楚。\n同意拟处理意见。",
         "place": "局三楼会议室",
         "host": "王局长",
         "reporter": "张三",
         "recorder": "孙六",
         "views": [{"name": "王局长", "view": "同意。"}, {"name": "赵副局长", "view": "注意送达期限。"}],
     }
-    base = {**ORGANISATION, **NOTIFY, "review_opinion": "事实清楚，证据充分，同意。"}
+    base = {**ORGANISATION, **NOTIFY, **PROPOSAL, "review_opinion": "事实清楚，证据充分，同意。"}
     return case_context("discuss", payload, {**base, **data})
 
 
-def decide_context(data: dict[str, Any] | None = None, **payload: Any) -> dict[str, Any]:
-    base = {**ORGANISATION, **NOTIFY, "notify_on": "2026年1月20日"} if data is None else data
-    fields = {k: v for k, v in {**DECIDE, **payload}.items() if v is not None}
-    return case_context("decide_penalty", fields, base)
+def decide_context(data: dict[str, Any] | None = None, decision_date: str = "2026-02-10", **proposal: Any) -> dict[str, Any]:
+    """决定: the agency head decides (payload: decision_date) on the proposal, amended by `proposal`."""
+    base = {**ORGANISATION, **PROPOSE_REGISTER, **NOTIFY} if data is None else data
+    proposed = {k: v for k, v in {**PROPOSAL, **proposal}.items() if v is not None}
+    return case_context("decide_penalty", {"decision_date": decision_date} if decision_date else {}, {**base, **proposed})
 
 
 def serve_context(**payload: Any) -> dict[str, Any]:
@@ -251,15 +279,26 @@ def serve_context(**payload: Any) -> dict[str, Any]:
         "served_on": "2026-02-13",
         "method": "直接送达",
         "recipient": f"钱七{HOSTILE}",
-        "served_documents": ["行政处罚决定书 郑市监〔2026〕12号", "信用修复告知书 郑市监〔2026〕13号"],
+        "served_documents": ["行政处罚决定书 郑市监罚〔2026〕12号", "信用修复告知书 郑市监信修〔2026〕12号"],
         "place": "当事人住所",
     }
     return case_context("serve", {**fields, **payload}, DECIDED)
 
 
 def close_context() -> dict[str, Any]:
-    payload = {"execution": "当事人已于2026年2月20日缴清罚没款。", "closing_note": "行政处罚决定已执行完毕。"}
-    return case_context("close", payload, DECIDED)
+    """结案: the agency head approves what the handler proposed, after execution."""
+    done = {
+        "execution": "当事人已于2026年2月20日缴清罚没款。",
+        "closing_note": "行政处罚决定已执行完毕。",
+        "propose_close_on": "2026年2月21日",
+        "served_on": "2026-02-13",
+        "executed_on": "2026-02-20",
+        "execution_method": "自觉履行",
+        "paid_amount": 212000,
+    }
+    ctx = case_context("close", {"opinion": "同意结案。"}, {**DECIDED, **done})
+    ctx["actor"]["name"] = "王局长"
+    return ctx
 
 
 def filing_data(**extra: Any) -> dict[str, Any]:
@@ -311,8 +350,59 @@ def publish_context(**data: Any) -> dict[str, Any]:
     return ctx
 
 
+HEARING_NOTICE = {
+    "notified_on": "2026-01-22",
+    "hearing_date": "2026-02-03",
+    "hearing_time": "上午9时",
+    "hearing_place": "本局第一听证室",
+    "host": 3,
+    "public": True,
+}
+
+
+def hearing_schedule_context() -> dict[str, Any]:
+    ctx = case_context("notify_hearing", HEARING_NOTICE, {**ORGANISATION, **NOTIFY, "requested_on": "2026-01-21"})
+    ctx["people"][3] = {"name": "李主持", "certificate_no": ""}
+    return ctx
+
+
+def hearing_record_context(**payload: Any) -> dict[str, Any]:
+    held = {
+        "held_on": "2026-02-03",
+        "attendees": [PARTY, "张三", "赵六"],
+        "investigator_case": "当事人销售不合格产品。",
+        "party_defence": f"货值计算有误{HOSTILE}。",
+        "record_summary": "调查人员出示证据，当事人质证。",
+        "opinion": "建议维持拟处罚意见。",
+        "signed": True,
+        **payload,
+    }
+    ctx = case_context("hold_hearing", held, {**ORGANISATION, **NOTIFY, **HEARING_NOTICE})
+    ctx["people"][3] = {"name": "李主持", "certificate_no": ""}
+    return ctx
+
+
+def decision_approval_context(**proposal: Any) -> dict[str, Any]:
+    fields = {k: v for k, v in {**PROPOSAL, **proposal}.items() if v is not None and not k.endswith("_on")}
+    return case_context("propose_decision", fields, {**ORGANISATION, **PROPOSE_REGISTER, **NOTIFY, "register_on": "2026年1月5日"})
+
+
+def no_penalty_context(discussed: bool = False) -> dict[str, Any]:
+    proposal = {**PROPOSAL, "outcome": "不予行政处罚", "penalty_content": "违法行为轻微并及时改正，没有造成危害后果。"}
+    for key in ("penalty_types", "fine_amount", "illegal_gains", "payment"):
+        proposal.pop(key)
+    flat = {**ORGANISATION, **PROPOSE_REGISTER, **NOTIFY, **proposal}
+    if discussed:
+        flat.update(conclusion="不予行政处罚", minutes="经集体讨论，决定不予行政处罚。", discuss_on="2026年2月9日")
+    return case_context("decide_no_penalty", {"decision_date": "2026-02-10"}, flat)
+
+
 REALISTIC = {
     REGISTER: register_context,
+    HEARING_SCHEDULE: hearing_schedule_context,
+    HEARING_RECORD: hearing_record_context,
+    DECISION_APPROVAL: decision_approval_context,
+    NO_PENALTY: no_penalty_context,
     PRIOR: notify_context,
     HEARING: notify_context,
     PENALTY_DISCUSSION: discuss_context,
@@ -352,34 +442,31 @@ def test_register_approval_shows_case_party_and_handlers() -> None:
     assert after(text, "法定代表人（负责人）") == "钱七"
     assert after(text, "简要案情") == "群众投诉当事人销售不合格电热水壶。"
     assert after(text, "立案依据") == "《市场监督管理行政处罚程序规定》第十八条"
-    assert after(text, "承办人") == "张三、赵六"
-    assert after(text, "是否重大案件") == "是"
-    assert after(text, "是否复杂案件") == "否"
+    assert after(text, "发现违法行为日期") == "2026年1月4日"
+    i = text.index("办案人员")
+    assert text[i + 1 : i + 3] == ["张三（执法证号：豫A001）", "赵六（执法证号：豫A002）"]  # art. 42
     assert after(text, "立案日期") == "2026年2月13日"
 
 
-def test_register_approval_leaves_three_opinions_to_sign_by_hand() -> None:
-    text = render(REGISTER)
-    for label in ("承办人意见", "承办机构负责人意见", "机关负责人审批意见"):
-        i = text.index(label)
-        assert text[i + 1 : i + 4] == [
-            "",
-            "",
-            "签名：\u3000\u3000\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日",
-        ]
+def test_register_approval_records_the_handlers_proposal_and_the_heads_approval() -> None:
+    text = render(REGISTER, register_context("同意立案调查。"))
+    i = text.index("承办人意见")
+    assert text[i + 1 : i + 3] == ["建议立案调查。", "承办人：张三\u3000\u30002026年1月5日"]
+    i = text.index("机关负责人审批意见")
+    assert text[i + 1 : i + 3] == ["同意立案调查。", "负责人：王局长\u3000\u30002026年2月13日"]
+    i = text.index("承办机构负责人意见")  # signed on paper
+    assert text[i + 3] == "签名：\u3000\u3000\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 
 
 def test_register_approval_of_an_individual_has_no_legal_representative() -> None:
-    ctx = register_context(co_handler=None, major=False, complex=True)
+    ctx = register_context()
     ctx["data"].update(INDIVIDUAL)
     ctx["data"].pop("legal_representative", None)
     text = render(REGISTER, ctx)
     assert after(text, "当事人类型") == "个人"
     assert after(text, "证件号码") == ID_CARD  # an internal form: the full number
     assert "法定代表人（负责人）" not in text
-    assert after(text, "承办人") == "张三"
-    assert after(text, "是否重大案件") == "否"
-    assert after(text, "是否复杂案件") == "是"
+    assert after(text, "机关负责人审批意见") == "同意立案。"
 
 
 # ---------------------------------------------------------------- 行政处罚事先告知书 and 听证告知书
@@ -411,7 +498,7 @@ def test_prior_notice_gives_five_working_days_to_state_and_defend() -> None:
 
 @pytest.mark.parametrize("eligible", [True, False])
 def test_prior_notice_offers_a_hearing_only_when_the_penalty_allows_one(eligible: bool) -> None:
-    text = document_text(render_document(PRIOR, notify_context(hearing_eligible=eligible)))
+    text = document_text(render_document(PRIOR, notify_context(hearing=eligible)))
     assert ("第六十三条、第六十四条" in text) is eligible
     assert ("有权要求听证" in text) is eligible
     assert "第四十四条、第四十五条" in text
@@ -442,6 +529,76 @@ def test_hearing_notice_explains_how_and_by_when_to_ask_for_a_hearing() -> None:
     assert sign_off(text) == [AGENCY, "2026年2月13日", "（印章）"]
 
 
+# ---------------------------------------------------------------- 听证通知书, 听证笔录 (arts. 64, 65)
+
+
+def test_the_hearing_notice_gives_time_place_host_and_the_partys_rights() -> None:
+    text = render(HEARING_SCHEDULE)
+    assert text[:2] == [AGENCY, "听证通知书"]
+    assert text[4] == f"{PARTY}："
+    assert "本机关决定于2026年2月3日上午9时在本局第一听证室公开举行听证，听证主持人为李主持。" in text[5]
+    rights = "".join(text[6:9])
+    assert "委托一至二人代理" in rights and "申请回避" in rights and "视为放弃听证权利" in rights
+    assert sign_off(text) == [AGENCY, "2026年2月13日", "（印章）"]
+
+
+def test_the_hearing_record_keeps_what_each_side_said_and_the_hosts_opinion() -> None:
+    text = render(HEARING_RECORD)
+    assert text[:2] == [AGENCY, "听证笔录"]
+    assert after(text, "听证日期") == "2026年2月3日上午9时"
+    assert after(text, "听证地点") == "本局第一听证室"
+    assert after(text, "听证方式") == "公开"
+    assert after(text, "听证主持人") == "李主持"
+    assert after(text, "当事人陈述申辩和质证") == f"货值计算有误{HOSTILE}。"
+    assert after(text, "听证主持人意见") == "建议维持拟处罚意见。"
+    assert after(text, "当事人核对意见") == "以上笔录已经核对，与所述一致。"
+    unsigned = render(HEARING_RECORD, hearing_record_context(signed=False))
+    assert "拒绝签字或者盖章" in after(unsigned, "当事人核对意见")
+
+
+# ---------------------------------------------------------------- 处罚决定审批表 (art. 57)
+
+
+def test_the_decision_approval_form_carries_the_proposal_for_the_head_to_decide() -> None:
+    text = render(DECISION_APPROVAL)
+    assert text[:2] == [AGENCY, "处罚决定审批表"]
+    assert after(text, "违法事实") == f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。"
+    assert after(text, "裁量理由") == "适用裁量基准一般情节。"
+    assert after(text, "陈述申辩和听证情况") == "当事人在法定期限内未提出陈述、申辩意见。"
+    assert after(text, "拟处理意见") == "给予行政处罚"
+    assert after(text, "处罚种类") == "罚款、没收违法所得"
+    assert after(text, "罚没金额") == "罚款200,000.00元；没收违法所得12,000.00元；"
+    assert after(text, "是否情节复杂") == "否"
+    for label in ("承办机构负责人意见", "法制审核意见", "机关负责人审批意见"):  # signed by hand
+        assert text[text.index(label) + 3].startswith("签名：")
+
+
+def test_a_no_penalty_proposal_has_no_penalty_rows() -> None:
+    text = render(DECISION_APPROVAL, decision_approval_context(outcome="不予行政处罚", penalty_types=None, fine_amount=None, illegal_gains=None))
+    assert after(text, "拟处理意见") == "不予行政处罚"
+    assert "处罚种类" not in text and "罚没金额" not in text
+
+
+# ---------------------------------------------------------------- 不予行政处罚决定书
+
+
+def test_the_no_penalty_decision_states_facts_grounds_and_remedies() -> None:
+    text = render(NO_PENALTY)
+    assert text[:2] == [AGENCY, "不予行政处罚决定书"]
+    assert text[4] == f"当事人：{PARTY}"
+    assert after(text, "一、查明的事实") == f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。"
+    assert after(text, "二、不予行政处罚的理由和依据") == "《中华人民共和国产品质量法》第四十九条"
+    assert "本机关决定对当事人不予行政处罚。违法行为轻微并及时改正，没有造成危害后果。" in text
+    routes = after(text, "三、申请行政复议或者提起行政诉讼的途径和期限")
+    assert "郑州市人民政府" in routes and "郑州市中原区人民法院" in routes
+    assert sign_off(text) == [AGENCY, "2026年2月10日", "（印章）"]
+
+
+def test_a_no_penalty_decided_in_collective_discussion_says_so() -> None:
+    text = render(NO_PENALTY, no_penalty_context(discussed=True))
+    assert "经本机关负责人集体讨论，决定不予行政处罚。经集体讨论，决定不予行政处罚。" in text
+
+
 # ---------------------------------------------------------------- 重大复杂案件集体讨论笔录
 
 
@@ -460,13 +617,14 @@ def test_penalty_discussion_record_shows_meeting_proposed_penalty_and_views() ->
     ):
         assert expected in text
     assert after(text, "一、案件事实") == f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。"
-    assert after(text, "二、拟处罚意见") == "罚款二十万元，没收违法所得一万二千元"
+    assert after(text, "二、拟处理意见") == "给予行政处罚：罚款贰拾万元，没收违法所得壹万贰仟元。"
+    assert text[text.index("二、拟处理意见") + 2] == "陈述申辩和听证情况：当事人在法定期限内未提出陈述、申辩意见。"
     assert after(text, "三、法制审核意见") == "事实清楚，证据充分，同意。"
     assert after(text, "（一）王局长") == "同意。"
     assert after(text, "（二）赵副局长") == "注意送达期限。"
-    assert after(text, "五、讨论决定") == "同意拟处罚意见"
+    assert after(text, "五、讨论决定") == "同意拟处理意见"
     i = text.index("六、会议纪要")
-    assert text[i + 1 : i + 3] == ["会议认为事实清楚。", "同意拟处罚意见。"]
+    assert text[i + 1 : i + 3] == ["会议认为事实清楚。", "同意拟处理意见。"]
     assert any(line.startswith("出席人员签名：") for line in text)
 
 
@@ -512,7 +670,8 @@ def test_decision_without_an_id_number_has_no_id_line() -> None:
 def test_decision_states_facts_evidence_and_the_penalty_with_its_basis() -> None:
     text = render(DECISION)
     assert "本机关于2026年1月5日对郑州某某有限公司销售不合格产品案立案调查，现已调查终结。" in text
-    assert any(line.startswith("本机关于2026年1月20日向当事人告知") for line in text)
+    told = next(line for line in text if line.startswith("本机关于2026年1月20日向当事人送达了行政处罚事先告知书"))
+    assert told.endswith("当事人在法定期限内未提出陈述、申辩意见。")  # art. 59: what became of the party's rights
     assert after(text, "一、违法事实和证据") == f"当事人销售的电热水壶经抽样检验不合格{HOSTILE}。"
     i = text.index("上述事实，有下列证据证明：")
     assert text[i + 1 : i + 4] == ["1. 现场检查笔录", "2. 抽样检验报告", "3. 进货单据"]
@@ -521,7 +680,7 @@ def test_decision_states_facts_evidence_and_the_penalty_with_its_basis() -> None
     assert "罚款贰拾万元，没收违法所得壹万贰仟元。" in text
 
 
-def test_decision_prefers_restated_facts_and_basis_to_the_notified_ones() -> None:
+def test_decision_states_the_facts_and_basis_of_the_proposal_the_head_decided_on() -> None:
     text = render(
         DECISION, decide_context(facts="经复核，货值金额一万元。", legal_basis="《产品质量法》第五十条")
     )
@@ -529,20 +688,46 @@ def test_decision_prefers_restated_facts_and_basis_to_the_notified_ones() -> Non
     assert after(text, "二、行政处罚的依据和内容") == "《产品质量法》第五十条"
 
 
+def test_decision_states_the_outcome_of_statements_and_of_the_hearing() -> None:
+    heard = {
+        "received_on": "2026-01-22",
+        "statement": "违法情节轻微",
+        "adopted": "不予采纳，理由是货值较大",
+        "held_on": "2026-02-03",
+        "opinion": "建议维持",
+        "requested_on": "2026-01-21",
+    }
+    ctx = decide_context({**ORGANISATION, **PROPOSE_REGISTER, **NOTIFY, **heard})
+    told = next(line for line in render(DECISION, ctx) if line.startswith("本机关于2026年1月20日"))
+    assert "当事人于2026年1月22日提出陈述、申辩意见：违法情节轻微。复核意见：不予采纳，理由是货值较大" in told
+    assert told.endswith("本机关于2026年2月3日举行了听证，听证主持人意见：建议维持")
+
+
+def test_decision_lists_confiscated_gains_and_property_apart() -> None:
+    text = render(DECISION, decide_context(illegal_property="假冒电热水壶200台", illegal_property_value=30000))
+    assert "没收违法所得：12,000.00元（人民币壹万贰仟元整）" in text
+    assert "没收非法财物：假冒电热水壶200台（价值30,000.00元）" in text
+
+
 def test_decision_writes_the_fine_in_figures_and_in_capitals() -> None:
-    text = render(DECISION, decide_context(fine_amount=1234567.89, confiscation_amount=0.5))
+    text = render(DECISION, decide_context(fine_amount=1234567.89, illegal_gains=0.5))
     assert "罚款：1,234,567.89元（人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分）" in text
-    assert "没收违法所得（非法财物）：0.50元（人民币伍角）" in text
+    assert "没收违法所得：0.50元（人民币伍角）" in text
 
 
 def test_decision_says_how_and_by_when_to_pay() -> None:
+    text = render(DECISION, decide_context(payment=None))
+    i = text.index("三、履行方式和期限")
+    assert "第六十七条" in text[i + 1] and "自收到本决定书之日起十五日内" in text[i + 1]
+    assert "每日按罚款数额的百分之三加处罚款" in text[i + 2]
+
+
+def test_a_payment_method_given_replaces_the_standard_bank_paragraph() -> None:
     text = render(DECISION)
     i = text.index("三、履行方式和期限")
     assert text[i + 1] == "通过电子支付系统缴纳至指定账户"
-    terms = text[i + 2]
-    assert "第六十七条" in terms
-    assert "自收到本决定书之日起十五日内" in terms
-    assert "每日按罚款数额的百分之三加处罚款" in terms
+    assert not any("到指定的银行" in line for line in text)  # no contradiction with the method given
+    assert "每日按罚款数额的百分之三加处罚款" in text[i + 2]
 
 
 def test_decision_gives_the_routes_to_review_and_to_court() -> None:
@@ -554,10 +739,7 @@ def test_decision_gives_the_routes_to_review_and_to_court() -> None:
 
 
 def test_decision_without_sums_or_payment_has_no_payment_section() -> None:
-    ctx = decide_context(penalty_types=["警告"], fine_amount=0, penalty_content="警告。")
-    for key in ("confiscation_amount", "payment"):
-        del ctx["payload"][key]
-        del ctx["events"]["decide_penalty"][key]
+    ctx = decide_context(penalty_types=["警告"], fine_amount=0, illegal_gains=None, payment=None, penalty_content="警告。")
     text = render(DECISION, ctx)
     assert "三、履行方式和期限" not in text
     assert not any(line.startswith("罚款：") for line in text)
@@ -567,10 +749,8 @@ def test_decision_without_sums_or_payment_has_no_payment_section() -> None:
 
 def test_decision_with_a_duty_but_no_sum_to_pay_has_no_payment_deadline() -> None:
     ctx = decide_context(
-        penalty_types=["责令停产停业"], fine_amount=0, payment="自收到本决定书之日起停产停业三个月。"
+        penalty_types=["责令停产停业"], fine_amount=0, illegal_gains=None, payment="自收到本决定书之日起停产停业三个月。"
     )
-    del ctx["payload"]["confiscation_amount"]
-    del ctx["events"]["decide_penalty"]["confiscation_amount"]
     text = render(DECISION, ctx)
     assert after(text, "三、履行方式和期限") == "自收到本决定书之日起停产停业三个月。"
     assert not any("十五日内" in line or "加处罚款" in line for line in text)
@@ -610,8 +790,8 @@ def test_service_receipt_lists_each_served_document_in_its_own_row() -> None:
     rows = document.tables[0].rows
     served = [r for r in rows if r.cells[0].text == "送达文书名称及文号"]
     assert [r.cells[1].text for r in served] == [
-        "行政处罚决定书 郑市监〔2026〕12号",
-        "信用修复告知书 郑市监〔2026〕13号",
+        "行政处罚决定书 郑市监罚〔2026〕12号",
+        "信用修复告知书 郑市监信修〔2026〕12号",
     ]
     merges = [r._tr.tc_lst[0].find(qn("w:tcPr") + "/" + qn("w:vMerge")) for r in served]
     assert [m.get(qn("w:val")) for m in merges] == ["restart", "continue"]
@@ -643,14 +823,20 @@ def test_closing_approval_shows_decision_execution_and_blanks_to_sign() -> None:
     assert after(text, "案由") == "郑州某某有限公司销售不合格产品案"
     assert after(text, "当事人") == PARTY
     assert after(text, "立案日期") == "2026年1月5日"
-    assert after(text, "处罚决定书文号") == "郑市监〔2026〕12号"
-    assert after(text, "处罚决定日期") == "2026年2月10日"
-    assert after(text, "处罚内容") == "罚款贰拾万元，没收违法所得壹万贰仟元。"
-    assert after(text, "罚款金额") == "200,000.00元（人民币贰拾万元整）"
+    assert after(text, "决定书文号") == "郑市监罚〔2026〕12号"
+    assert after(text, "决定日期") == "2026年2月10日"
+    assert after(text, "处理结果") == "罚款贰拾万元，没收违法所得壹万贰仟元。"
+    assert after(text, "罚款") == "200,000.00元（人民币贰拾万元整）"
+    assert after(text, "没收违法所得") == "12,000.00元（人民币壹万贰仟元整）"
+    assert after(text, "送达日期") == "2026年2月13日"
+    assert after(text, "执行方式") == "自觉履行"
+    assert after(text, "履行完毕日期") == "2026年2月20日"
+    assert after(text, "实缴罚没款") == "212,000.00元"
     assert after(text, "执行情况") == "当事人已于2026年2月20日缴清罚没款。"
-    assert after(text, "结案理由") == "行政处罚决定已执行完毕。"
-    for label in ("承办人意见", "负责人审批意见"):
-        assert text[text.index(label) + 3].startswith("签名：")
+    i = text.index("承办人意见")
+    assert text[i + 1 : i + 3] == ["行政处罚决定已执行完毕。", "承办人：张三\u3000\u30002026年2月21日"]
+    i = text.index("机关负责人审批意见")
+    assert text[i + 1 : i + 3] == ["同意结案。", "负责人：王局长\u3000\u30002026年2月13日"]
     assert after(text, "结案日期") == "2026年2月13日"
 
 
@@ -749,14 +935,18 @@ def test_disclosure_keeps_an_organisations_credit_code() -> None:
 
 
 EXPECTED_NAMES = {
-    "register_approval.docx": {"doc", "agency", "case", "payload", "data"},
-    "prior_notice.docx": {"doc", "agency", "case", "payload"},
+    "register_approval.docx": {"doc", "agency", "case", "actor", "payload", "data", "events", "people"},
+    "hearing_schedule.docx": {"doc", "agency", "case", "payload", "people"},
+    "hearing_record.docx": {"doc", "agency", "case", "payload", "events", "people"},
+    "decision_approval.docx": {"doc", "agency", "case", "actor", "payload", "data", "events"},
+    "no_penalty_decision.docx": {"doc", "agency", "case", "payload", "data", "events"},
+    "prior_notice.docx": {"doc", "agency", "case", "payload", "issued"},
     "hearing_notice.docx": {"doc", "agency", "case", "payload"},
     "penalty_discussion_record.docx": {"doc", "agency", "case", "payload", "events"},
     "penalty_decision.docx": {"doc", "agency", "case", "payload", "data", "events"},
     "credit_repair_notice.docx": {"doc", "agency", "case", "data"},
     "service_receipt.docx": {"doc", "agency", "case", "payload"},
-    "closing_approval.docx": {"doc", "agency", "case", "payload", "data", "events"},
+    "closing_approval.docx": {"doc", "agency", "case", "actor", "payload", "data", "events"},
     "filing_report.docx": {"doc", "agency", "counterpart", "case", "payload", "data"},
     "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data", "deadlines"},
     "disclosure_notice.docx": {"doc", "agency", "case", "data"},
@@ -851,7 +1041,7 @@ def test_agency_and_title_lines_are_2hao_xiaobiaosong_centred_and_body_is_fangso
 
 def test_headings_are_heiti_and_speakers_kaiti() -> None:
     document = open_docx(render_document(PENALTY_DISCUSSION, discuss_context()))
-    assert {east_asia(r._r) for r in paragraph_with(document, "二、拟处罚意见").runs} == {"黑体"}
+    assert {east_asia(r._r) for r in paragraph_with(document, "二、拟处理意见").runs} == {"黑体"}
     assert {east_asia(r._r) for r in paragraph_with(document, "（一）王局长").runs} == {"楷体_GB2312"}
     decision = open_docx(render_document(DECISION, decide_context()))
     assert {east_asia(r._r) for r in paragraph_with(decision, "三、履行方式和期限").runs} == {"黑体"}

@@ -47,6 +47,8 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
             "party": "郑州某化工有限公司",
             "f-party_type": "organization",
             "f-party_id_no": "91410100MA44XYZ12B",
+            "f-party_address": "郑州市金水区某路1号",
+            "f-legal_representative": "钱某",
             "f-case_source": "监督检查",
         },
         page=f"/cases/new?workflow={WF}",
@@ -58,15 +60,23 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
     start = text_of(r.text[r.text.index('data-event="start"') :])
     assert "当事人类型 单位" in start and "organization" not in text_of(r.text)
 
+    # 立案: the handler proposes with two officers picked by name; the agency head approves
+    form = r.text[r.text.index('data-event="propose_register"') :]
+    form = form[: form.index("</form>")]
+    assert f'value="{people.handler2.id}"' in form and "刘洋（执法证号 豫执002）" in form
     r = handler.fire(
         case_id,
-        "register",
+        "propose_register",
         {
             "facts_brief": "执法检查发现超标排放。",
             "register_basis": "《行政处罚法》第五十四条",
-            "major": "on",
+            "investigators": [str(people.handler.id), str(people.handler2.id)],
+            "discovered_on": "2026-02-01",
         },
     )
+    assert r.status_code == 200 and "待立案" in text_of(r.text)
+    assert "办案人员（不少于两名持证执法人员） 张伟 刘洋" in text_of(r.text)  # by name, not by number
+    r = head.fire(case_id, "register", {"opinion": "同意立案。"})
     assert r.status_code == 200 and "调查取证" in text_of(r.text)
     assert "作出处罚决定期限" in text_of(r.text)  # 90 days from 立案
     r = handler.fire(
@@ -77,13 +87,32 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
             "evidence": "监测报告\n现场检查笔录",
             "legal_basis": "《水污染防治法》第八十三条",
             "proposed_penalty": "罚款二十万元",
-            "hearing_eligible": "on",
+            "proposed_types": "罚款",
+            "proposed_fine": "200000",
+            "officers": [str(people.handler.id), str(people.handler2.id)],
             "served_on": "2026-02-02",
         },
     )
     assert r.status_code == 200 and "已告知" in text_of(r.text)
+    assert "听证告知书" in text_of(r.text)  # ¥200,000 on an organisation: a right to a hearing
 
     pin_clock(rt, "2026-03-02T09:00:00")  # the party's five working days are long over
+    r = handler.fire(
+        case_id,
+        "propose_decision",
+        {
+            "outcome": "给予行政处罚",
+            "facts": "超标排放水污染物。",
+            "legal_basis": "《水污染防治法》第八十三条",
+            "discretion": "一般情节。",
+            "penalty_types": "罚款",
+            "fine_amount": "200000",
+            "penalty_content": "罚款人民币二十万元。",
+            "review_body": "郑州市人民政府",
+            "court": "郑州市中原区人民法院",
+        },
+    )
+    assert r.status_code == 200 and "拟定处理意见" in text_of(r.text), text_of(r.text)[-600:]
     r = handler.fire(case_id, "submit_review", {})
     assert r.status_code == 200 and "法制审核中" in text_of(r.text), text_of(r.text)[-600:]
     review_id = _children(rt, people, case_id)["major_decision_review"]
@@ -99,35 +128,21 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
     r = reviewer.fire(review_id, "approve", {"opinion": "事实清楚，证据确凿，同意。"})
     assert r.status_code == 200 and "审核通过" in text_of(r.text)
 
-    page = head.get(f"/cases/{case_id}").text
-    assert "集体讨论中" in text_of(page) and 'data-event="discuss"' in page
+    page = handler.get(f"/cases/{case_id}").text
+    assert "拟定处理意见" in text_of(page) and 'data-event="refer_discussion"' in page
     passed = text_of(page[page.index('<li data-event="review_passed">') :])
-    assert passed.startswith(" 法制审核通过") and "审核意见 事实清楚，证据确凿，同意。" in passed
+    assert passed.startswith(" 法制审核通过") and "法制审核意见 事实清楚，证据确凿，同意。" in passed
     assert "review_opinion" not in text_of(page) and f"下级流程编号 {review_id}" in passed
+    r = handler.fire(case_id, "refer_discussion", {})
+    assert r.status_code == 200 and "集体讨论中" in text_of(r.text)
     r = head.fire(
         case_id,
         "discuss",
-        {"conclusion": "同意拟处罚意见", "attendees": "陈明\n李静\n张伟", "minutes": "经集体讨论，同意。"},
+        {"held_on": "2026-03-02", "conclusion": "同意拟处理意见", "attendees": "陈明\n李静\n张伟", "minutes": "经集体讨论，同意。"},
     )
-    assert r.status_code == 200 and "待作出决定" in text_of(r.text)
-
-    page = handler.get(f"/cases/{case_id}").text
-    decide = page[page.index('data-event="decide_penalty"') :]
-    decide = decide[: decide.index("</form>")]
-    assert '<option value="organization">单位</option>' in decide and "吊销许可证件" in decide
-    r = handler.fire(
-        case_id,
-        "decide_penalty",
-        {
-            "decision_date": "2026-03-02",
-            "party_type": "organization",
-            "penalty_types": "罚款",
-            "fine_amount": "200000",
-            "penalty_content": "罚款人民币二十万元。",
-            "review_body": "郑州市人民政府",
-            "court": "郑州市中原区人民法院",
-        },
-    )
+    assert r.status_code == 200 and "拟定处理意见" in text_of(r.text)
+    assert 'data-event="decide_penalty"' not in handler.get(f"/cases/{case_id}").text  # the handler does not decide
+    r = head.fire(case_id, "decide_penalty", {"decision_date": "2026-03-02", "opinion": "同意。"})
     assert r.status_code == 200 and "已作出决定" in text_of(r.text)
     children = _children(rt, people, case_id)
     assert set(children) == {"major_decision_review", "major_penalty_filing", "enforcement_disclosure"}
@@ -143,8 +158,8 @@ def test_a_penalty_case_from_register_to_decision_shows_its_children(
     assert "重大行政处罚备案期限：2026-03-17（周二） 进行中" in text  # 15 days from the decision
     assert "公示期限：2026-03-11（周三） 进行中" in text  # 7 working days
     assert "法制审核期限：" in text and "按时" in text  # the review, decided on time
-    decision = text_of(r.text[r.text.index('data-event="decide_penalty"', r.text.index("办理记录")) :])
-    assert "当事人类型 单位" in decision and "罚款金额（元） 200,000" in decision
+    proposal = text_of(r.text[r.text.index('data-event="propose_decision"', r.text.index("办理记录")) :])
+    assert "处罚种类 罚款" in proposal and "罚款金额（元） 200,000" in proposal
     assert "organization" not in text_of(r.text)
 
     # the filing child, from the filing office's side

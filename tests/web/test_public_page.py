@@ -38,7 +38,7 @@ def test_a_published_decision_is_listed_without_login_and_no_longer_once_withdra
         case,
         "revoke",
         people.handler,
-        {"reason_type": "被撤销", "reason": "经行政复议，原处罚决定被撤销。"},
+        {"reason_type": "被撤销", "revoked_on": "2026-03-02", "reason": "经行政复议，原处罚决定被撤销。"},
     )
     move(rt, case, "withdraw_disclosure", people.handler, {})
     r = anonymous.get(PATH)

@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Protocol
 
 from transitions import Machine, MachineError
@@ -62,7 +63,7 @@ class Engine:
             for t in self.definition.transitions
             if case.state in sources_of(self.definition, t)
             and self.role_for(t, actor, case)
-            and not reasons(t.guards, ctx)
+            and not reasons(t.guards, replace(ctx, event=t.event, preview=True))
         ]
 
     # -- the move ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from .calendar import WorkCalendar, parse_rule
 from .definitions import GuardRef
 from .errors import CalendarNotPublished
+from .records import parse as read_path
 from .records import read
 
 
@@ -81,6 +82,8 @@ class GuardContext:
     payload: Mapping[str, Any]
     today: date
     event: str = ""  # the event being fired ("" when a case starts)
+    # Asking before the payload is given (which events to offer): guards that read it do not answer yet.
+    preview: bool = False
     load_calendar: Callable[[], WorkCalendar] | None = field(default=None, compare=False, repr=False)
     # The users of the case's agency with the given ids (those a `user` field names), asked on demand.
     load_people: Callable[[frozenset[int]], Mapping[int, Actor]] = field(
@@ -170,10 +173,17 @@ def applies(ref: GuardRef, ctx: GuardContext) -> bool:
     )
 
 
+def _reads_payload(ref: GuardRef, ctx: GuardContext) -> bool:
+    return any(read_path(p).event == ctx.event for p in param_paths(GUARDS[ref.name], ref.params))
+
+
 def reasons(refs: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
-    """Why the move may not go ahead: one sentence per guard that applies and says no. Empty: it may."""
+    """Why the move may not go ahead: one sentence per guard that applies and says no. Empty: it may.
+    In a preview, guards that read the payload of the event are left for when it is fired."""
     out = []
     for ref in refs:
+        if ctx.preview and _reads_payload(ref, ctx):
+            continue
         if not applies(ref, ctx):
             continue
         reason = GUARDS[ref.name].fn(ctx, **ref.params)

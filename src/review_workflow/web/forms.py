@@ -123,10 +123,11 @@ def _scalar(f: FieldPublic, raw: str | None) -> tuple[bool, Any]:
 
 
 def _list_of_str(f: FieldPublic, form: MultiForm, name: str) -> tuple[bool, Any]:
+    if f.type == "list[user]":  # ticked people, by id
+        chosen = [v.strip() for v in form.getlist(name) if v.strip()]
+        return bool(chosen), [int(v) if v.isdigit() else v for v in chosen]
     if f.choices:
         chosen = [v for v in form.getlist(name) if v.strip()]
-        if f.type == "list[user]":
-            return bool(chosen), [int(v) if v.isdigit() else v for v in chosen]
         return bool(chosen), chosen
     return _scalar(f, form.get(name))
 
