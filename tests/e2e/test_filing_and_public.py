@@ -92,7 +92,7 @@ def test_the_public_page_without_log_in(visit: Any, server: Server, artifacts: P
         case = api.post(
             f"/api/cases/{case['id']}/events/revoke",
             headers={"If-Match": str(case["version"])},
-            json={"reason_type": "被撤销", "reason": "经行政复议，原处罚决定被撤销。"},
+            json={"reason_type": "被撤销", "revoked_on": "2026-03-02", "reason": "经行政复议，原处罚决定被撤销。"},
         ).json()
         moved = api.post(
             f"/api/cases/{case['id']}/events/withdraw_disclosure",
