@@ -3,6 +3,9 @@
 - docs/definition-language.md names every key the loader accepts (walked from the pydantic models, so a
   new field fails this test until it is documented), every registered guard and condition, and every
   name and filter a document template may use.
+- docs/penalty-procedure.md names every event, timer and `x-` anchor of the shipped penalty process, and
+  docs/documents.md every document of every shipped process; no table of the reference lists a guard or
+  condition that no longer exists; every docs/ page the README links to exists.
 - docs/architecture.md says the core imports no web framework, no database and no scheduler, and
   nothing of the layers above it: checked here on the source, with `ast`.
 """
@@ -16,6 +19,7 @@ import typing
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import yaml
 from jinja2.defaults import DEFAULT_FILTERS
 from pydantic import BaseModel, create_model
 
@@ -24,8 +28,12 @@ from review_workflow.core import records
 from review_workflow.core.definitions import FIELD_TYPES, Definition
 from review_workflow.core.documents import DEADLINE_KEYS, DOCUMENT_CONTEXT, _jinja_env
 from review_workflow.core.guards import CONDITIONS, GUARDS
+from review_workflow.core.loader import load_definitions
 
 LANGUAGE_DOC = PROJECT_ROOT / "docs" / "definition-language.md"
+PENALTY_DOC = PROJECT_ROOT / "docs" / "penalty-procedure.md"
+DOCUMENTS_DOC = PROJECT_ROOT / "docs" / "documents.md"
+WORKFLOWS = PROJECT_ROOT / "workflows"
 SRC = PROJECT_ROOT / "src"
 CORE = SRC / "review_workflow" / "core"
 
@@ -179,11 +187,59 @@ def test_every_name_a_template_may_use_is_in_the_reference() -> None:
     assert not missing, f"'## {TEMPLATES_SECTION}' lacks these template names: " + ", ".join(missing)
 
 
+def test_the_guard_tables_list_no_guard_or_condition_that_is_gone() -> None:
+    """A guard renamed or removed in the code (`penalty_is_major`) must leave the tables too: every name in
+    the first column of a table under '## Every guard and condition' is registered."""
+    text = section(language_doc(), GUARDS_SECTION)
+    listed = re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.M)
+    assert len(listed) >= len(GUARDS) + len(CONDITIONS)
+    gone = sorted(set(listed) - set(GUARDS) - set(CONDITIONS))
+    assert not gone, f"'## {GUARDS_SECTION}' lists what the code no longer has: " + ", ".join(gone)
+
+
 def test_every_filter_the_project_registers_is_in_the_reference() -> None:
     ours = set(_jinja_env().filters) - set(DEFAULT_FILTERS)  # Jinja's own are documented by Jinja
     assert ours, "the template environment registers no filter of its own: is this still the right test?"
     missing = _missing(ours, section(language_doc(), TEMPLATES_SECTION))
     assert not missing, f"'## {TEMPLATES_SECTION}' lacks these template filters: " + ", ".join(missing)
+
+
+# -- the penalty procedure and the documents ---------------------------------------------------------
+
+
+def _shipped() -> dict[str, Definition]:
+    return load_definitions(WORKFLOWS, PROJECT_ROOT / "doc_templates")
+
+
+def test_the_penalty_procedure_names_every_event_timer_and_anchor_of_the_penalty_process() -> None:
+    d = _shipped()["penalty_case"]
+    raw = yaml.safe_load((WORKFLOWS / "penalty_case.yaml").read_text(encoding="utf-8"))
+    anchors = [k for k in raw if k.startswith("x-")]
+    assert anchors, "penalty_case.yaml has no x- anchors: is this still the right test?"
+    text = PENALTY_DOC.read_text(encoding="utf-8")
+    missing = _missing([t.event for t in d.transitions] + list(d.timers) + anchors, text)
+    assert not missing, "docs/penalty-procedure.md does not name: " + ", ".join(missing)
+
+
+def test_the_documents_page_names_every_document_of_every_shipped_process() -> None:
+    text = DOCUMENTS_DOC.read_text(encoding="utf-8")
+    written = inline_code(text)
+    missing = []
+    for d in _shipped().values():
+        for key, spec in d.documents.items():
+            if key not in written:
+                missing.append(f"{d.name}.{key}")
+            series = "null" if spec.series is None else spec.series
+            if series and f"`{key}` | `{series}` |" not in text:
+                missing.append(f"{d.name}.{key} (series {series} in the table of numbers)")
+    assert not missing, "docs/documents.md does not give: " + ", ".join(missing)
+
+
+def test_every_docs_page_the_readme_links_to_exists() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\((docs/[^)#]+)", readme))
+    assert {"docs/penalty-procedure.md", "docs/documents.md", "docs/definition-language.md"} <= linked
+    assert not [p for p in linked if not (PROJECT_ROOT / p).is_file()]
 
 
 # -- the architecture ------------------------------------------------------------------------------------
