@@ -22,11 +22,16 @@ def disclosure_notice() -> DocxDocument:
     form_row(t, "执法类别", "{{ data.category }}")
     form_row(t, "决定文书号", "{{ data.decision_no }}")
     form_row(t, "行政相对人", "{{ case.party|mask_personal }}")
-    form_row(t, "证件号码", "{{ data.party_id_no|mask_id }}")
+    # An organisation is named with its 统一社会信用代码 (public); an individual's ID number is masked.
+    form_row(
+        t,
+        "{% if data.party_type == 'organization' %}统一社会信用代码{% else %}证件号码{% endif %}",
+        "{{ data.party_id_no|mask_id }}",
+    )
     form_row(t, "执法结论", "{{ data.conclusion|mask_personal }}")
     form_row(t, "依据", "{{ data.legal_basis|mask_personal }}")
     form_row(t, "决定日期", "{{ data.decision_date|cn_date }}")
-    form_row(t, "公示日期", "{{ doc.date }}")
+    form_row(t, "公示日期", "{{ events.publish.published_on|cn_date or doc.date }}")
     return doc
 
 

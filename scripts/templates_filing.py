@@ -24,21 +24,26 @@ from docx_layout import (
     sign_off,
     table,
     tag,
+    tag_row,
 )
 
 
 def _sums_cell(cell: _Cell) -> None:
-    """罚没金额: the fine and the confiscation, each in figures and capitals, or 无."""
+    """罚没金额: the fine, the illegal gains and the property confiscated, each apart, or 无."""
     tag(cell, "{%p if data.fine_amount %}")
     paragraph(cell, "罚款{{ data.fine_amount|yuan }}（{{ data.fine_amount|rmb_upper }}）")
     tag(cell, "{%p endif %}")
-    tag(cell, "{%p if data.confiscation_amount %}")
+    tag(cell, "{%p if data.illegal_gains %}")
+    paragraph(cell, "没收违法所得{{ data.illegal_gains|yuan }}（{{ data.illegal_gains|rmb_upper }}）")
+    tag(cell, "{%p endif %}")
+    tag(cell, "{%p if data.illegal_property %}")
     paragraph(
         cell,
-        "没收违法所得（非法财物）{{ data.confiscation_amount|yuan }}（{{ data.confiscation_amount|rmb_upper }}）",
+        "没收非法财物：{{ data.illegal_property }}"
+        "{% if data.illegal_property_value %}（价值{{ data.illegal_property_value|yuan }}）{% endif %}",
     )
     tag(cell, "{%p endif %}")
-    tag(cell, "{%p if not data.fine_amount and not data.confiscation_amount %}")
+    tag(cell, "{%p if not data.fine_amount and not data.illegal_gains and not data.illegal_property %}")
     paragraph(cell, "无")
     tag(cell, "{%p endif %}")
 
@@ -46,13 +51,24 @@ def _sums_cell(cell: _Cell) -> None:
 def filing_report() -> DocxDocument:
     """重大行政处罚备案报告 (event file)."""
     doc = new_document("重大行政处罚备案报告")
-    head(doc, "重大行政处罚备案报告", number_label="备案编号：")
+    head(doc, "重大行政处罚备案报告", number_label="文号：")  # the 备案编号 is the office's to give
     addressee(doc, "{{ counterpart.name }}")
     body(doc, "根据重大行政处罚备案审查的有关规定，现将本机关作出的重大行政处罚决定报送备案。有关情况如下：")
     t = table(doc, FORM_WIDTHS)
     form_row(t, "处罚决定书文号", "{{ data.decision_no }}")
     form_row(t, "当事人", "{{ case.party }}")
+    form_row(
+        t,
+        "{% if data.party_type == 'organization' %}统一社会信用代码{% else %}身份证件号码{% endif %}",
+        "{{ data.party_id_no }}",
+    )
+    form_row(t, "住所（住址）", "{{ data.party_address }}")
+    tag_row(t, "{%tr if data.party_type == 'organization' %}")
+    form_row(t, "法定代表人（负责人）", "{{ data.legal_representative }}")
+    tag_row(t, "{%tr endif %}")
     form_row(t, "案由", "{{ case.title }}")
+    form_row(t, "违法事实", "{{ data.facts }}")
+    form_row(t, "处罚依据", "{{ data.legal_basis }}")
     form_row(t, "处罚种类", "{{ data.penalty_types|join('、') }}")
     form_row(t, "罚没金额", _sums_cell)
     form_row(t, "处罚内容", "{{ data.penalty_content }}")
@@ -68,6 +84,23 @@ def filing_report() -> DocxDocument:
     return doc
 
 
+def filing_receipt() -> DocxDocument:
+    """重大行政处罚备案登记回执 (event receive): the office registers the filing and gives its 备案编号."""
+    doc = new_document("重大行政处罚备案登记回执")
+    head(doc, "重大行政处罚备案登记回执", issuer="issuer", number_label="备案编号：")
+    addressee(doc, "{{ agency.name }}")
+    body(
+        doc,
+        "你单位报送的重大行政处罚决定（{{ data.decision_no }}，当事人：{{ case.party }}）备案材料已收到，"
+        "本机关已于{{ doc.date }}登记受理，备案编号为{{ doc.number }}。本机关将依法进行审查。",
+    )
+    tag(doc, "{%p if payload.note %}")
+    body(doc, "{{ payload.note }}")
+    tag(doc, "{%p endif %}")
+    sign_off(doc, "{{ issuer.name }}")
+    return doc
+
+
 PROBLEM_WIDTHS: list[Length] = [Mm(16), Mm(50), Mm(90)]
 
 
@@ -78,8 +111,9 @@ def correction_notice() -> DocxDocument:
     addressee(doc, "{{ agency.name }}")
     body(
         doc,
-        "你单位报送备案的行政处罚决定（{{ data.decision_no }}，当事人：{{ case.party }}），"
-        "经本机关审查，存在以下问题：",
+        "你单位报送备案的行政处罚决定（{{ data.decision_no }}，当事人：{{ case.party }}"
+        "{% if data.filing_no %}，备案编号：{{ data.filing_no }}{% endif %}），"
+        "根据《河南省重大行政处罚备案审查办法》（河南省人民政府令第168号）的规定，经本机关审查，存在以下问题：",
     )
     grid(
         doc,
@@ -100,5 +134,6 @@ def correction_notice() -> DocxDocument:
 
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     "filing_report.docx": filing_report,
+    "filing_receipt.docx": filing_receipt,
     "correction_notice.docx": correction_notice,
 }

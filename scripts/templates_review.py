@@ -64,16 +64,26 @@ def review_submission_form() -> DocxDocument:
 
 
 def findings_table(doc: DocxDocument) -> None:
-    widths: list[Length] = [Mm(16), Mm(40), Mm(50), Mm(50)]
+    """Each item of the legal-review checklist (行政处罚法第五十八条): 符合, or the problems found with their
+    suggestions. The items are the choices of the return form's findings.item."""
+    widths: list[Length] = [Mm(14), Mm(46), Mm(22), Mm(74)]
     t = table(doc, widths)
-    for cell, text in zip(add_row(t, widths), ["序号", "审核事项", "存在问题", "修改建议"], strict=True):
+    for cell, text in zip(add_row(t, widths), ["序号", "审核事项", "审核结论", "存在的问题及修改建议"], strict=True):
         paragraph(cell, text, font=HEITI, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
-    tag_row(t, "{%tr for f in payload.findings %}", widths)
+    tag_row(t, "{%tr for item in choices['return.findings.item'] %}", widths)
     cells = add_row(t, widths)
     paragraph(cells[0], "{{ loop.index }}", align=WD_PARAGRAPH_ALIGNMENT.CENTER)
-    paragraph(cells[1], "{{ f.item }}")
-    paragraph(cells[2], "{{ f.problem }}")
-    paragraph(cells[3], "{{ f.suggestion }}")
+    paragraph(cells[1], "{{ item }}")
+    paragraph(
+        cells[2],
+        "{% if (payload.findings or [])|selectattr('item', 'equalto', item)|list %}存在问题{% else %}符合{% endif %}",
+        align=WD_PARAGRAPH_ALIGNMENT.CENTER,
+    )
+    paragraph(
+        cells[3],
+        "{% for f in (payload.findings or [])|selectattr('item', 'equalto', item) %}{{ f.problem }}"
+        "{% if f.suggestion %}（修改建议：{{ f.suggestion }}）{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}",
+    )
     tag_row(t, "{%tr endfor %}", widths)
 
 
@@ -91,16 +101,15 @@ def review_opinion() -> DocxDocument:
     # The engine records the day of each event (events.<event>.on); the latest submission is the receipt.
     form_row(t, "收案日期", "{{ (events.resubmit.on or events.submit.on)|cn_date }}")
     form_row(t, "拟作出的决定", "{{ data.proposed_decision }}")
+    form_row(t, "法制机构", "{{ agency.legal_office or agency.name ~ '法制机构' }}")
     heading1(doc, "一、审核结论")
     body(doc, "{% if event == 'approve' %}同意{% else %}存在问题{% endif %}")
-    heading1(doc, "二、审核意见")
-    body(doc, "{{ payload.opinion }}")
-    heading1(doc, "三、是否需要补充材料")
-    body(doc, "{% if payload.needs_supplement %}是{% else %}否{% endif %}")
-    tag(doc, "{%p if payload.findings %}")
-    heading1(doc, "四、审核发现的问题及修改建议")
+    heading1(doc, "二、逐项审核情况")
     findings_table(doc)
-    tag(doc, "{%p endif %}")
+    heading1(doc, "三、审核意见")
+    body(doc, "{{ payload.opinion }}")
+    heading1(doc, "四、是否需要补充材料")
+    body(doc, "{% if payload.needs_supplement %}是{% else %}否{% endif %}")
     paragraph(doc)
     body(doc, "审核人：{{ actor.name }}", indent=False)
     body(doc, "法律职业资格证号：{{ actor.legal_qualification }}", indent=False)
@@ -118,9 +127,16 @@ def collective_discussion_record() -> DocxDocument:
     meeting_lines(doc)
     heading1(doc, "一、案情摘要")
     body(doc, "{{ data.summary }}")
-    heading1(doc, "二、法制审核意见")
+    heading1(doc, "二、拟作出的决定")
+    body(doc, "{{ data.proposed_decision }}")
+    heading1(doc, "三、法制审核意见")
     body(doc, "{{ events['return'].opinion }}")
-    heading1(doc, "三、讨论发言")
+    heading1(doc, "四、承办机构的异议")
+    body(doc, "{{ events.object.reason }}")
+    tag(doc, "{%p if events.settle %}")
+    body(doc, "协商情况：{{ events.settle.note }}")
+    tag(doc, "{%p endif %}")
+    heading1(doc, "五、讨论发言")
     tag(doc, "{%p for v in payload.views %}")
     heading2(doc, "（{{ loop.index|cn_number }}）{{ v.name }}")
     body(doc, "{{ v.view }}")
@@ -128,9 +144,9 @@ def collective_discussion_record() -> DocxDocument:
     tag(doc, "{%p if not payload.views %}")
     body(doc, "（无书面发言记录）")
     tag(doc, "{%p endif %}")
-    heading1(doc, "四、讨论结论")
+    heading1(doc, "六、讨论结论")
     body(doc, "{{ payload.conclusion }}")
-    heading1(doc, "五、会议纪要")
+    heading1(doc, "七、会议纪要")
     body(doc, "{{ payload.minutes }}")
     paragraph(doc)
     signature(doc, "主持人签名：")

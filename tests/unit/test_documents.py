@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
+from review_workflow.config import PROJECT_ROOT
 from review_workflow.core.documents import (
     CONTEXT_KEYS,
     cn_number,
@@ -28,6 +29,8 @@ from review_workflow.core.documents import (
     render_document,
     template_use,
 )
+from review_workflow.core.loader import load_definition
+from review_workflow.services.paperwork import field_choices
 from tests.unit.engine_shaped import split
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
@@ -39,10 +42,14 @@ ALL_TEMPLATES = [SUBMISSION, OPINION, DISCUSSION]
 HOSTILE = "<script>&\"'"
 
 
+REVIEW = load_definition(PROJECT_ROOT / "workflows" / "major_decision_review.yaml", PROJECT_ROOT / "doc_templates")
+CHECKLIST = field_choices(REVIEW)["return.findings.item"]
+
+
 def base_context() -> dict[str, Any]:
     return {
         "doc": {"number": "郑市监〔2026〕3号", "title": "法制审核意见书", "date": "2026年3月5日"},
-        "agency": {"name": "郑州市市场监督管理局", "doc_code": "郑市监"},
+        "agency": {"name": "郑州市市场监督管理局", "doc_code": "郑市监", "legal_office": "郑州市市场监督管理局法制科"},
         "case": {
             "id": 12,
             "title": "（案由）某公司销售不合格产品案",
@@ -72,7 +79,9 @@ def base_context() -> dict[str, Any]:
                 "on": "2026-03-01",
             },
             "return": {"opinion": "事实清楚，证据充分，同意拟作出的决定。", "on": "2026-03-03"},
+            "object": {"reason": "证据已经充分，裁量适当。", "on": "2026-03-04"},
         },
+        "choices": field_choices(REVIEW),
     }
 
 
@@ -103,7 +112,7 @@ def return_context() -> dict[str, Any]:
         "opinion": f"证据不足{HOSTILE}，请补充。",
         "findings": [
             {"item": "程序是否合法", "problem": "未送达事先告知书", "suggestion": "补充送达回证"},
-            {"item": "裁量基准运用是否适当", "problem": "未说明从重理由"},
+            {"item": "适用法律是否准确、裁量基准运用是否适当", "problem": "未说明从重理由"},
         ],
         "needs_supplement": True,
     }
@@ -254,7 +263,7 @@ def test_the_receipt_date_is_the_latest_submission_and_the_record_states_the_ret
     assert after(lines(render_document(OPINION, opinion)), "收案日期") == "2026年2月9日"
     record = decide_context()
     record["events"] = {**events, "decide": record["events"]["decide"]}
-    assert after(lines(render_document(DISCUSSION, record)), "二、法制审核意见") == "同意。"
+    assert after(lines(render_document(DISCUSSION, record)), "三、法制审核意见") == "同意。"
 
 
 def test_empty_materials_still_leave_every_table_cell_with_a_paragraph() -> None:
@@ -273,14 +282,15 @@ def test_empty_materials_still_leave_every_table_cell_with_a_paragraph() -> None
 def test_opinion_for_approve_concludes_agree() -> None:
     text = lines(render_document(OPINION, approve_context()))
     assert after(text, "一、审核结论") == "同意"
-    assert after(text, "三、是否需要补充材料") == "否"
+    assert after(text, "四、是否需要补充材料") == "否"
+    assert after(text, "法制机构") == "郑州市市场监督管理局法制科"
 
 
 def test_opinion_for_return_concludes_problems_and_asks_for_materials() -> None:
     text = lines(render_document(OPINION, return_context()))
     assert after(text, "一、审核结论") == "存在问题"
-    assert after(text, "二、审核意见") == f"证据不足{HOSTILE}，请补充。"
-    assert after(text, "三、是否需要补充材料") == "是"
+    assert after(text, "三、审核意见") == f"证据不足{HOSTILE}，请补充。"
+    assert after(text, "四、是否需要补充材料") == "是"
 
 
 def test_opinion_shows_case_reviewer_and_dates() -> None:
@@ -294,22 +304,25 @@ def test_opinion_shows_case_reviewer_and_dates() -> None:
     assert text[-1] == "2026年3月5日"
 
 
-def test_opinion_lists_each_finding_as_a_table_row() -> None:
-    document = open_docx(render_document(OPINION, return_context()))
-    findings = [t for t in document.tables if t.rows[0].cells[1].text == "审核事项"]
-    assert len(findings) == 1
-    rows = [[c.text for c in row.cells] for row in findings[0].rows]
-    assert rows == [
-        ["序号", "审核事项", "存在问题", "修改建议"],
-        ["1", "程序是否合法", "未送达事先告知书", "补充送达回证"],
-        ["2", "裁量基准运用是否适当", "未说明从重理由", ""],
-    ]
+def _checklist(ctx: dict[str, Any]) -> list[list[str]]:
+    document = open_docx(render_document(OPINION, ctx))
+    [findings] = [t for t in document.tables if t.rows[0].cells[1].text == "审核事项"]
+    return [[c.text for c in row.cells] for row in findings.rows]
 
 
-def test_opinion_without_findings_has_no_findings_section() -> None:
-    data = render_document(OPINION, approve_context())
-    assert "审核发现的问题及修改建议" not in document_text(data)
-    assert len(open_docx(data).tables) == 1
+def test_opinion_goes_through_every_checklist_item_and_states_each_problem() -> None:
+    rows = _checklist(return_context())
+    assert rows[0] == ["序号", "审核事项", "审核结论", "存在的问题及修改建议"]
+    assert [r[1] for r in rows[1:]] == CHECKLIST  # every item of art. 58's checklist, in order
+    by_item = {r[1]: (r[2], r[3]) for r in rows[1:]}
+    assert by_item["程序是否合法"] == ("存在问题", "未送达事先告知书（修改建议：补充送达回证）")
+    assert by_item["适用法律是否准确、裁量基准运用是否适当"] == ("存在问题", "未说明从重理由")
+    assert by_item["执法主体是否合法"] == ("符合", "")
+
+
+def test_an_approval_finds_every_item_in_order() -> None:
+    rows = _checklist(approve_context())
+    assert [(r[1], r[2]) for r in rows[1:]] == [(item, "符合") for item in CHECKLIST]
 
 
 # ---------------------------------------------------------------- 集体讨论记录
@@ -328,11 +341,13 @@ def test_discussion_record_shows_meeting_speakers_and_conclusion() -> None:
     ):
         assert expected in text
     assert after(text, "一、案情摘要") == "经查，当事人销售的电热水壶经抽检不合格。"
-    assert after(text, "二、法制审核意见") == "事实清楚，证据充分，同意拟作出的决定。"
+    assert after(text, "二、拟作出的决定") == "没收违法所得，并处货值金额三倍罚款"
+    assert after(text, "三、法制审核意见") == "事实清楚，证据充分，同意拟作出的决定。"
+    assert after(text, "四、承办机构的异议") == "证据已经充分，裁量适当。"
     assert after(text, "（一）王局长") == "同意。"
     assert after(text, "（二）赵副局长") == "同意，注意送达期限。"
-    assert after(text, "四、讨论结论") == "同意"
-    i = text.index("五、会议纪要")
+    assert after(text, "六、讨论结论") == "同意"
+    i = text.index("七、会议纪要")
     assert text[i + 1 : i + 4] == ["会议认为事实清楚。", "同意按拟作出的决定执行。", "由承办机构送达。"]
     assert any(line.startswith("主持人签名：") for line in text)
     assert any(line.startswith("出席人员签名：") for line in text)
@@ -393,7 +408,7 @@ def test_control_characters_pasted_into_a_field_are_dropped() -> None:
 def test_template_names_only_context_keys() -> None:
     used = {t.name: {c[0] for c in template_use(t).chains} for t in ALL_TEMPLATES}
     assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
-    assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data", "events"}
+    assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data", "events", "choices"}
     assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
     assert all(names <= CONTEXT_KEYS for names in used.values())
 

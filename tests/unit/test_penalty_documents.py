@@ -306,9 +306,14 @@ def filing_data(**extra: Any) -> dict[str, Any]:
         "decision_no": "郑市监〔2026〕12号",
         "decision_date": "2026-02-10",
         "party_type": "organization",
+        "party_id_no": CREDIT_CODE,
+        "party_address": "郑州市金水区某路1号",
+        "legal_representative": "钱七",
+        "facts": "当事人销售不合格电热水壶。",
+        "legal_basis": "《中华人民共和国产品质量法》第四十九条",
         "penalty_types": ["罚款", "没收违法所得"],
         "fine_amount": 200000,
-        "confiscation_amount": 12000,
+        "illegal_gains": 12000,
         "penalty_content": "罚款贰拾万元，没收违法所得壹万贰仟元。",
     }
     return {k: v for k, v in {**data, **extra}.items() if v is not None}
@@ -845,15 +850,20 @@ def test_closing_approval_shows_decision_execution_and_blanks_to_sign() -> None:
 
 def test_filing_report_is_addressed_to_the_office_and_describes_the_penalty() -> None:
     text = render(FILING)
-    assert text[:4] == [AGENCY, "重大行政处罚备案报告", "", "备案编号：郑市监〔2026〕13号"]
+    assert text[:4] == [AGENCY, "重大行政处罚备案报告", "", "文号：郑市监〔2026〕13号"]  # 备案编号 is the office's
     assert text[4] == "郑州市司法局："
     assert after(text, "处罚决定书文号") == "郑市监〔2026〕12号"
     assert after(text, "当事人") == PARTY
+    assert after(text, "统一社会信用代码") == CREDIT_CODE
+    assert after(text, "住所（住址）") == "郑州市金水区某路1号"
+    assert after(text, "法定代表人（负责人）") == "钱七"
+    assert after(text, "违法事实") == "当事人销售不合格电热水壶。"
+    assert after(text, "处罚依据") == "《中华人民共和国产品质量法》第四十九条"
     assert after(text, "处罚种类") == "罚款、没收违法所得"
     i = text.index("罚没金额")
     assert text[i + 1 : i + 3] == [
         "罚款200,000.00元（人民币贰拾万元整）",
-        "没收违法所得（非法财物）12,000.00元（人民币壹万贰仟元整）",
+        "没收违法所得12,000.00元（人民币壹万贰仟元整）",
     ]
     assert after(text, "决定日期") == "2026年2月10日"
     assert "需要说明的情况：本案已经法制审核。" in text
@@ -867,8 +877,10 @@ def test_filing_report_is_addressed_to_the_office_and_describes_the_penalty() ->
 
 def test_filing_report_without_a_fine_shows_only_what_was_confiscated_or_none() -> None:
     text = render(FILING, file_context(fine_amount=None))
-    assert after(text, "罚没金额") == "没收违法所得（非法财物）12,000.00元（人民币壹万贰仟元整）"
-    text = render(FILING, file_context(fine_amount=None, confiscation_amount=None))
+    assert after(text, "罚没金额") == "没收违法所得12,000.00元（人民币壹万贰仟元整）"
+    text = render(FILING, file_context(fine_amount=None, illegal_gains=None, illegal_property="假冒商品一批", illegal_property_value=150000))
+    assert after(text, "罚没金额") == "没收非法财物：假冒商品一批（价值150,000.00元）"
+    text = render(FILING, file_context(fine_amount=None, illegal_gains=None))
     assert after(text, "罚没金额") == "无"
 
 
@@ -928,7 +940,7 @@ def test_disclosure_masks_numbers_written_into_the_party_name() -> None:
 
 def test_disclosure_keeps_an_organisations_credit_code() -> None:
     text = render(DISCLOSURE, publish_context(party_type="organization", party_id_no=CREDIT_CODE))
-    assert after(text, "证件号码") == CREDIT_CODE
+    assert after(text, "统一社会信用代码") == CREDIT_CODE
 
 
 # ---------------------------------------------------------------- every new template
@@ -949,7 +961,7 @@ EXPECTED_NAMES = {
     "closing_approval.docx": {"doc", "agency", "case", "actor", "payload", "data", "events"},
     "filing_report.docx": {"doc", "agency", "counterpart", "case", "payload", "data"},
     "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data", "deadlines"},
-    "disclosure_notice.docx": {"doc", "agency", "case", "data"},
+    "disclosure_notice.docx": {"doc", "agency", "case", "data", "events"},
 }
 
 

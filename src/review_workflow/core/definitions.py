@@ -136,7 +136,8 @@ class TimerOpening(_Strict):
     on_start: bool = False
     on_enter: str | None = None
     on_events: tuple[str, ...] = ()
-    from_field: str | None = None
+    # A date path, or a list of them: the first that has a value (e.g. the date of whichever decision).
+    from_field: str | tuple[str, ...] | None = None
     when: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -184,9 +185,10 @@ class TimerSpec(_Strict):
     responsible: str = "handler"
     escalate_to: tuple[str, ...] = ()
     closed_by: tuple[str, ...]
-    # The date field of the closing event that says when the thing was done (e.g. served_on): on time or
-    # late is judged on that legal date, not on the day it was recorded. Without it, the day of the event.
-    closed_on: str | None = None
+    # The date field of the closing event that says when the thing was done (e.g. served_on), or a list of
+    # them (the first the closing event has): on time or late is judged on that legal date, not on the day
+    # it was recorded. Without it, the day of the event.
+    closed_on: str | tuple[str, ...] | None = None
     cancelled_by: tuple[str, ...] = ()
     extend: TimerExtension | None = None
     pause: TimerPause | None = None

@@ -30,9 +30,9 @@ from .masking import mask_id_number, mask_personal_info
 # its timers), which the loader checks per template.
 DOCUMENT_CONTEXT: dict[str, frozenset[str] | None] = {
     "doc": frozenset({"number", "title", "date"}),
-    "agency": frozenset({"name", "doc_code"}),
-    "issuer": frozenset({"name", "doc_code"}),
-    "counterpart": frozenset({"name", "doc_code"}),
+    "agency": frozenset({"name", "doc_code", "legal_office"}),
+    "issuer": frozenset({"name", "doc_code", "legal_office"}),
+    "counterpart": frozenset({"name", "doc_code", "legal_office"}),
     "case": frozenset({"id", "title", "party", "workflow_title", "handler_name", "state_title"}),
     "actor": frozenset({"name", "roles", "legal_qualification", "certificate_no"}),
     "event": frozenset(),
@@ -43,6 +43,7 @@ DOCUMENT_CONTEXT: dict[str, frozenset[str] | None] = {
     "deadlines": None,  # each running timer: title, due, period
     "people": None,  # the people the case's `user` fields name, by id: name, certificate_no
     "issued": None,  # every document of the same move: kind, title, number (e.g. 双书同达)
+    "choices": None,  # every field's choices, by path: choices['return.findings.item']
 }
 CONTEXT_KEYS = frozenset(DOCUMENT_CONTEXT)
 DEADLINE_KEYS = frozenset({"title", "due", "period"})

@@ -114,25 +114,43 @@ Condition = Callable[..., bool]
 
 @dataclass(frozen=True)
 class Named:
-    """A registered guard or condition: the function, its parameters and which of them are paths."""
+    """A registered guard or condition: the function, its parameters, and which of them name something
+    the loader resolves: paths of the case, events, timers, child workflows, period rules."""
 
     fn: Callable[..., Any]
     required: frozenset[str]
     optional: frozenset[str]
     paths: frozenset[str]
+    events: frozenset[str] = frozenset()
+    timers: frozenset[str] = frozenset()
+    workflows: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
 
 
 GUARDS: dict[str, Named] = {}
 CONDITIONS: dict[str, Named] = {}
 
 
+# Parameters that name an event, a timer, a child workflow or a period rule, whatever the guard: the
+# loader resolves each at load.
+EVENT_PARAMS = frozenset({"event", "since", "fire"})
+TIMER_PARAMS = frozenset({"timer"})
+WORKFLOW_PARAMS = frozenset({"workflow"})
+RULE_PARAMS = frozenset({"gap", "period"})
+
+
 def _register(table: dict[str, Named], fn: Callable[..., Any], paths: tuple[str, ...]) -> None:
     params = list(inspect.signature(fn).parameters.values())[1:]  # after ctx
+    names = frozenset(p.name for p in params)
     table[fn.__name__] = Named(
         fn,
         frozenset(p.name for p in params if p.default is inspect.Parameter.empty),
         frozenset(p.name for p in params if p.default is not inspect.Parameter.empty),
         frozenset(paths),
+        names & EVENT_PARAMS,
+        names & TIMER_PARAMS,
+        names & WORKFLOW_PARAMS,
+        names & RULE_PARAMS,
     )
 
 
@@ -386,6 +404,15 @@ def _certificate_problem(a: Actor, today: date) -> str | None:
     return None
 
 
+@guard("path")
+def people_of_agency(ctx: GuardContext, path: str, message: str = "") -> str | None:
+    """Everyone a `user` field names is an active member of the case's agency."""
+    value = ctx.value(path)
+    ids = {v for v in (value if isinstance(value, list) else [value]) if v is not None}
+    missing = sorted(ids - set(ctx.people(ids)))
+    return (message or f"编号 {'、'.join(map(str, missing))} 不是本机关人员") if missing else None
+
+
 @guard("person", "among")
 def not_among(ctx: GuardContext, person: str, among: list[str], message: str) -> str | None:
     """The person at `person` is none of the people at the paths `among` (e.g. the hearing's host is not
@@ -427,9 +454,12 @@ def happened(ctx: GuardContext, event: str) -> bool:
 
 
 @condition()
-def happened_after(ctx: GuardContext, event: str, since: str) -> bool:
-    """`event` happened after the last `since` (the condition form of the guard `happened_since`)."""
-    return _after(ctx, event, since)
+def happened_after(ctx: GuardContext, event: str, since: str, field: str | None = None, value: Any = None) -> bool:
+    """`event` happened after the last `since` (the condition form of the guard `happened_since`) — and,
+    with `field`, recorded `value` there (e.g. the discussion since the proposal concluded 不予行政处罚)."""
+    if not _after(ctx, event, since):
+        return False
+    return field is None or ctx.value(f"{event}.{field}") == value
 
 
 # -- penalties ------------------------------------------------------------------------------------

@@ -92,6 +92,16 @@ def _paths(d: Definition, at: str, paths: Iterable[str]) -> list[Problem]:
     return [(at, found) for path in paths if isinstance(found := path_spec(d, path), str)]
 
 
+def _start_dates(d: Definition, at: str, paths: str | tuple[str, ...]) -> list[Problem]:
+    """One required date path; or a list of date paths, the first that has a value being the start."""
+    if isinstance(paths, str):
+        return _date_path(d, at, paths)
+    found = [path_spec(d, p) for p in paths]
+    problems = [(at, f) for f in found if isinstance(f, str)]
+    problems += [(at, f"{p!r} 不是日期字段") for p, f in zip(paths, found, strict=True) if not isinstance(f, str) and f.type != "date"]
+    return problems
+
+
 def _date_path(d: Definition, at: str, path: str) -> list[Problem]:
     """A date the case always has when the path is read: a required date field (or an event's day)."""
     found = path_spec(d, path)
@@ -115,8 +125,23 @@ def _refs(
             continue
         problems += [(f"{where}.params", p) for p in params_problems(named, ref.params)]
         problems += _paths(d, f"{where}.params", param_paths(named, ref.params))
+        problems += [(f"{where}.params", p) for p in _named_params(d, named, ref.params)]
         for key in ("only_if", "only_if_any", "unless"):
             problems += _refs(d, f"{where}.{key}", getattr(ref, key), CONDITIONS, "条件")
+    return problems
+
+
+def _named_params(d: Definition, named: Named, params: Mapping[str, Any]) -> list[str]:
+    """Events, timers and rules a guard's parameters name exist (child workflows: `_check_links`)."""
+    problems = [
+        f"{key}：流程没有事件 {params[key]!r}"
+        for key in named.events
+        if key in params and not d.transition(str(params[key]))
+    ]
+    problems += [
+        f"{key}：流程没有期限 {params[key]!r}" for key in named.timers if key in params and params[key] not in d.timers
+    ]
+    problems += [f"{key}：{p}" for key in named.rules if key in params and (p := rule_problem(str(params[key])))]
     return problems
 
 
@@ -282,13 +307,14 @@ def _check_timers(d: Definition, ctx: Context) -> list[Problem]:
         if timer.on_expiry is not None and not (timer.on_expiry in events and events[timer.on_expiry].auto):
             problems.append((f"{at}.on_expiry", f"{timer.on_expiry!r} 应是本流程中 auto: true 的事件"))
         if timer.opens.from_field:
-            problems += _date_path(d, f"{at}.opens.from_field", timer.opens.from_field)
+            problems += _start_dates(d, f"{at}.opens.from_field", timer.opens.from_field)
         if timer.closed_on:
-            specs = [events[e].payload.get(timer.closed_on) for e in timer.closed_by if e in events]
+            names = [timer.closed_on] if isinstance(timer.closed_on, str) else list(timer.closed_on)
+            specs = [events[e].payload.get(n) for e in timer.closed_by if e in events for n in names]
             if not any(specs):
-                problems.append((f"{at}.closed_on", f"结束事件都没有字段 {timer.closed_on!r}"))
+                problems.append((f"{at}.closed_on", f"结束事件都没有字段 {'、'.join(names)}"))
             elif any(s is not None and s.type != "date" for s in specs):
-                problems.append((f"{at}.closed_on", f"{timer.closed_on!r} 应为日期字段"))
+                problems.append((f"{at}.closed_on", f"{'、'.join(names)} 应为日期字段"))
         problems += _paths(d, f"{at}.opens.when", timer.opens.when)
         problems += [(f"{at}.{w}", p) for w, r in [("responsible", timer.responsible)] + [("escalate_to", r) for r in timer.escalate_to] if (p := ctx.role_problem(r))]
     return problems
@@ -331,12 +357,25 @@ def _check_links(d: Definition, all_definitions: Mapping[str, Definition]) -> li
                     if key not in fired_event.payload:
                         problems.append((f"{where}.copy_back.{key}", f"事件 {outcome.fire!r} 须在 payload 中声明 {key!r}"))
                     problems += [(f"{where}.copy_back.{key}", f"流程 {child.workflow!r}：{p}") for _, p in _paths(target, "", [source])]
+    problems += [
+        (at, f"{key}：未知的流程 {ref.params[key]!r}")
+        for at, ref in _all_refs(d)
+        for key in (GUARDS.get(ref.name) or CONDITIONS[ref.name]).workflows
+        if key in ref.params and ref.params[key] not in all_definitions
+    ]
     for i, t in enumerate(d.transitions):
         if t.auto and t.event not in fired:
             problems.append(
                 (f"transitions[{i}].auto", f"auto 事件 {t.event!r} 没有被任何子流程的 on_final 或期限的 on_expiry 触发")
             )
     return problems
+
+
+def _all_refs(d: Definition) -> Iterable[tuple[str, GuardRef]]:
+    """Every guard reference of a definition with where it sits (conditions are found by name)."""
+    for i, t in enumerate(d.transitions):
+        for j, ref in enumerate(t.guards):
+            yield f"transitions[{i}].guards[{j}]", ref
 
 
 def rule_problem(rule: str) -> str | None:

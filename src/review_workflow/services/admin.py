@@ -22,7 +22,12 @@ def init_database(rt: Runtime) -> None:
 
 
 def create_agency(
-    rt: Runtime, name: str, doc_code: str, kind: str = "enforcement", filing_office_id: int | None = None
+    rt: Runtime,
+    name: str,
+    doc_code: str,
+    kind: str = "enforcement",
+    filing_office_id: int | None = None,
+    legal_office: str | None = None,
 ) -> int:
     """An agency with its document code (代字) and, for an enforcement agency, its filing-review office."""
     with UnitOfWork(rt.sessions) as session:
@@ -32,7 +37,9 @@ def create_agency(
             raise InvalidInput(f"机关“{name}”或代字“{doc_code}”已存在")
         if filing_office_id is not None and session.get(Agency, filing_office_id) is None:
             raise InvalidInput(f"备案审查机关 {filing_office_id} 不存在")
-        agency = Agency(name=name, doc_code=doc_code, kind=kind, filing_office_id=filing_office_id)
+        agency = Agency(
+            name=name, doc_code=doc_code, kind=kind, filing_office_id=filing_office_id, legal_office=legal_office
+        )
         session.add(agency)
         session.commit()
         return agency.id

@@ -88,6 +88,35 @@ def _people(session: Session, d: Definition, instance: Instance) -> dict[int, di
     return {u.id: {"name": u.name, "certificate_no": u.certificate_no or ""} for u in users}
 
 
+def _agency(agency: Agency) -> dict[str, str]:
+    return {"name": agency.name, "doc_code": agency.doc_code, "legal_office": agency.legal_office or ""}
+
+
+_CHOICES: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+
+def field_choices(d: Definition) -> dict[str, list[str]]:
+    """Every field with choices, by path (`event.field`, `event.field.sub` for an item's field, or a case
+    field's name): a document may list them all, e.g. each item of the legal-review checklist. Worked out
+    once per definition (by its content)."""
+    key = (d.name, d.content_hash)
+    if key not in _CHOICES:
+        _CHOICES[key] = _choices_of(d)
+    return _CHOICES[key]
+
+
+def _choices_of(d: Definition) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {name: list(s.choices) for name, s in d.case_fields.items() if s.choices}
+    for t in d.transitions:
+        for name, spec in t.payload.items():
+            if spec.choices:
+                found[f"{t.event}.{name}"] = list(spec.choices)
+            for sub, sub_spec in (spec.fields or {}).items():
+                if sub_spec.choices:
+                    found[f"{t.event}.{name}.{sub}"] = list(sub_spec.choices)
+    return found
+
+
 def issue_documents(
     rt: Runtime,
     session: Session,
@@ -129,11 +158,9 @@ def issue_documents(
     for ref, spec, dated, serial, number in numbered:
         context = {
             "doc": {"number": number or "", "title": spec.title, "date": format_chinese_date(dated)},
-            "agency": {"name": instance.agency.name, "doc_code": instance.agency.doc_code},
-            "issuer": {"name": issuer.name, "doc_code": issuer.doc_code},
-            "counterpart": {"name": counterpart.name, "doc_code": counterpart.doc_code}
-            if counterpart
-            else {},
+            "agency": _agency(instance.agency),
+            "issuer": _agency(issuer),
+            "counterpart": _agency(counterpart) if counterpart else {},
             "case": {
                 "id": instance.id,
                 "title": instance.title,
@@ -156,6 +183,7 @@ def issue_documents(
             "deadlines": _deadlines(running),
             "people": people,
             "issued": together,
+            "choices": field_choices(d),
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(

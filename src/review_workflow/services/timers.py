@@ -120,7 +120,8 @@ def _done_on(spec: TimerSpec, t: TransitionSpec, inst: Instance) -> date | None:
     """The legal date the closing event recorded (`closed_on`, e.g. the day the decision was served)."""
     if spec.closed_on is None:
         return None
-    value = records.read(f"{t.event}.{spec.closed_on}", inst.data, inst.events)
+    names = [spec.closed_on] if isinstance(spec.closed_on, str) else spec.closed_on
+    value = records.first([f"{t.event}.{n}" for n in names], inst.data, inst.events)
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
@@ -169,7 +170,7 @@ class _Opening:
                 close(row, self.at, self.today, cancelled=True)
         inst = self.inst
         field = spec.opens.from_field
-        start = records.read(field, inst.data, inst.events) if field else None
+        start = records.first(field, inst.data, inst.events) if field else None
         choice = spec.rule.field if isinstance(spec.rule, RuleChoice) else None
         row = Deadline(
             instance_id=self.inst.id,

@@ -57,6 +57,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     doc_code: Mapped[str] = mapped_column(String(40), unique=True)  # 代字, e.g. 郑市监
     kind: Mapped[str] = mapped_column(String(40), default="enforcement")  # or filing_review (司法局)
+    # 法制机构: the agency's legal office, named on the review opinions it signs (e.g. 法制科).
+    legal_office: Mapped[str | None] = mapped_column(String(200))
     # 备案审查机关: where this agency files its major penalties (the 司法局 of its government).
     filing_office_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
