@@ -12,7 +12,7 @@ from ..runtime import Runtime
 from ..scheduler import start_scheduler
 from ..web import install as install_web
 from . import errors
-from .routes import alerts, calendar, cases, filing_office, meta, public
+from .routes import alerts, calendar, cases, filing_office, meta, public, security
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -33,7 +33,7 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (meta, cases, alerts, calendar, public, filing_office):
+    for module in (meta, cases, alerts, calendar, public, filing_office, security):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
     return app
