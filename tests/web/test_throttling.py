@@ -5,10 +5,12 @@ address that fails too often is locked for every username; every failure and loc
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
 
+from review_workflow.core.errors import WorkflowError
 from review_workflow.runtime import Runtime
 from review_workflow.services import accounts
 from tests.conftest import PINNED_NOW, People, pin_clock, security_log
@@ -145,3 +147,21 @@ def test_blank_fields_are_not_counted(visitor: Callable[..., Visitor], people: P
     for _ in range(10):
         assert v.login("zhang", "").status_code == 401
     assert [e.kind for e in security_log(rt) if e.kind != "token_created"] == []
+
+
+def test_parallel_guesses_are_judged_one_after_the_other(people: People, rt: Runtime) -> None:
+    """Ten wrong passwords at once: five are checked (the fifth locks), five are refused unchecked."""
+    accounts.set_password(rt, people.handler.id, PASSWORD)
+
+    def guess(_: int) -> str:
+        try:
+            accounts.log_in(rt, "zhang", WRONG, ip="10.0.0.9")
+        except WorkflowError as exc:
+            return exc.code
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = sorted(pool.map(guess, range(10)))
+    assert answers == ["not_authenticated"] * 4 + ["too_many_attempts"] * 6
+    kinds = [e.kind for e in security_log(rt)]
+    assert (kinds.count("login_failed"), kinds.count("login_locked"), kinds.count("login_blocked")) == (5, 1, 5)
