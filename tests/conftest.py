@@ -14,12 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from review_workflow.config import Settings
 from review_workflow.core.clock import Clock
 from review_workflow.runtime import Runtime, build_runtime
 from review_workflow.services.admin import NewUser, create_agency, create_user, init_database
+from review_workflow.storage.db import UnitOfWork
+from review_workflow.storage.models import SecurityEvent
 
 PG_ADMIN_URL = os.environ.get(
     "REVIEW_WORKFLOW_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -82,6 +84,14 @@ def pin_clock(rt: Runtime, moment: str) -> None:
     """Move the runtime's pinned clock (ISO date-time, +08:00 when no zone is given)."""
     when = datetime.fromisoformat(moment)
     rt.clock = Clock(pinned=when if when.tzinfo else when.replace(tzinfo=PINNED_NOW.tzinfo), timezone=rt.clock.timezone)
+
+
+def security_log(rt: Runtime) -> list[SecurityEvent]:
+    """The security events written so far, oldest first."""
+    with UnitOfWork(rt.sessions) as session:
+        rows = list(session.scalars(select(SecurityEvent).order_by(SecurityEvent.id)))
+        session.expunge_all()  # readable after the unit of work rolls back
+        return rows
 
 
 def make_runtime(database_url: str, **overrides: object) -> Runtime:

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -26,7 +26,11 @@ audit_app = typer.Typer(help="全过程记录：审计链校验。", no_args_is_
 calendar_app = typer.Typer(help="工作日历：计算与说明期限，导入年度节假日安排。", no_args_is_help=True)
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(audit_app, name="audit")
+tokens_app = typer.Typer(
+    help="API 令牌：签发（带名称与有效期）、查看、吊销。令牌只在签发时显示一次。", no_args_is_help=True
+)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(tokens_app, name="tokens")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -311,6 +315,77 @@ def calendar_years() -> None:
 
     for year, source in calendar_admin.covered_years(runtime()):
         typer.echo(f"{year}  {source}")
+
+
+# -- API tokens ----------------------------------------------------------------------------------
+
+STATUS_TITLES = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}
+
+
+def _positive(text: str | None, what: str) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise InvalidInput(f"{what}应为正整数，收到“{text}”")
+    return int(text)
+
+
+@tokens_app.command("create")
+@friendly
+def tokens_create(
+    user: Annotated[str | None, typer.Option("--user", help="令牌所属用户的用户名")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="令牌名称，说明用途，如“数据对接”")] = None,
+    days: Annotated[
+        str | None, typer.Option("--days", help="有效天数（1–3650）；默认取 REVIEW_WORKFLOW_TOKEN_DAYS")
+    ] = None,
+) -> None:
+    """为用户签发一个新的 API 令牌，并只显示这一次（数据库只保存其哈希）。"""
+    from .services import tokens
+
+    if not user or not name:
+        raise InvalidInput("请用 --user 指定用户名、用 --name 指定令牌名称，如：tokens create --user zhangwei --name 数据对接")
+    rt = runtime()
+    row, token = tokens.create_token(rt, user, name, _positive(days, "有效天数"))
+    typer.echo(f"已为 {row.username} 签发令牌 {row.id}（{row.name}），有效期至 {rt.clock.local(row.expires_at):%Y-%m-%d %H:%M}。")
+    typer.echo("令牌只显示这一次，请妥善保存：")
+    typer.echo(token)
+
+
+@tokens_app.command("list")
+@friendly
+def tokens_list(
+    user: Annotated[str | None, typer.Option("--user", help="只列出此用户的令牌")] = None,
+) -> None:
+    """列出令牌：编号、用户、名称、签发与到期时间、最近使用时间、状态（不显示令牌本身）。"""
+    from .services import tokens
+
+    rt = runtime()
+    rows = tokens.list_tokens(rt, user)
+    if not rows:
+        typer.echo("没有令牌。")
+        return
+
+    def when(moment: datetime | None) -> str:
+        return "—" if moment is None else f"{rt.clock.local(moment):%Y-%m-%d %H:%M}"
+
+    typer.echo("编号  用户        状态    签发              到期              最近使用          名称")
+    for r in rows:
+        typer.echo(
+            f"{r.id:<5} {r.username:<11} {STATUS_TITLES[r.status]:<5} {when(r.created_at):<17} "
+            f"{when(r.expires_at):<17} {when(r.last_used_at):<17} {r.name}"
+        )
+
+
+@tokens_app.command("revoke")
+@friendly
+def tokens_revoke(token_id: Annotated[str, typer.Argument(metavar="ID", help="令牌编号（见 tokens list）")]) -> None:
+    """吊销一个令牌：此后使用它的请求一律被拒绝（401）。"""
+    from .services import tokens
+
+    number = _positive(token_id, "令牌编号")
+    assert number is not None
+    row = tokens.revoke_token(runtime(), number)
+    typer.echo(f"已吊销令牌 {row.id}（{row.username} 的“{row.name}”）。")
 
 
 # -- alerts worker -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +43,19 @@ class Settings(BaseSettings):
     notify_max_attempts: int = 6
     notify_retry_seconds: float = 30.0  # doubled after each failed try
     notify_lease_seconds: float = 120.0
+    # Web log-in sessions (rows in web_sessions): ended after this long without a request, and this long
+    # after the log-in whatever happens.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=8, ge=1)
+    # Log-in throttling: this many failures within the window lock the username (or the client address)
+    # for the lock time, doubled with each further lock up to the maximum.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_lock_minutes: int = Field(default=15, ge=1)
+    login_lock_max_minutes: int = Field(default=24 * 60, ge=1)
+    # Bearer tokens (api_tokens) expire this many days after they are issued, unless told otherwise.
+    token_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("now", mode="before")
     @classmethod

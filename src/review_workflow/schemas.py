@@ -310,3 +310,39 @@ class PublicDisclosures(BaseModel):
     count: int
     page: int
     page_size: int
+
+
+class SecurityEventPublic(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    user_id: int | None
+    username: str | None = Field(description="登录时输入的用户名（无论该用户是否存在）")
+    ip: str | None
+    detail: dict[str, Any]
+
+
+class SecurityEventsPublic(BaseModel):
+    data: list[SecurityEventPublic]
+    count: int
+    page: int
+    page_size: int
+
+
+class SessionsRevoked(BaseModel):
+    user_id: int
+    revoked: int = Field(description="被注销的登录会话数")
+
+
+class ApiTokenPublic(BaseModel):
+    """A bearer token as listed: never the token itself (only its hash is kept)."""
+
+    id: int
+    name: str
+    user_id: int
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    status: Literal["active", "expired", "revoked"]

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from review_workflow.runtime import Runtime
-from review_workflow.services import accounts, queries, reports, worklist
+from review_workflow.services import accounts, reports, worklist
 from review_workflow.services.demo import load_demo
+from review_workflow.services.tokens import authenticate
 from tests.conftest import pin_clock
 from tests.web.conftest import PASSWORD, Visitor, text_of
 
@@ -22,7 +23,7 @@ def demo(rt: Runtime) -> dict[str, int]:
     """The demo on 2026-03-02; the clock then moves to 2026-03-12. {username: user id}."""
     tokens: dict[str, dict[str, Any]] = load_demo(rt)
     pin_clock(rt, "2026-03-12T09:30:00")
-    return {name: queries.authenticate(rt, t["token"]) for name, t in tokens.items()}
+    return {name: authenticate(rt, t["token"]) for name, t in tokens.items()}
 
 
 def _figures(series: list[reports.ComplianceSeries]) -> dict[str, tuple[int, int, int]]:

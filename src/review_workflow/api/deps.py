@@ -9,10 +9,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..core.errors import NotAuthenticated, VersionRequired
 from ..runtime import Runtime
-from ..services import paging, queries
+from ..services import paging, tokens
 
 bearer = HTTPBearer(
-    auto_error=False, description="每个用户一个令牌（review-workflow demo 会写出演示用户的令牌）"
+    auto_error=False,
+    description="API 令牌：review-workflow tokens create 签发，有效期届满或被吊销后不再可用"
+    "（review-workflow demo 会写出演示用户的令牌）",
 )
 
 
@@ -23,12 +25,18 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 def current_user_id(
-    rt: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    rt: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> int:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise NotAuthenticated("需要登录：请在 Authorization 头中提供 Bearer 令牌")
-    return queries.authenticate(rt, credentials.credentials)
+    return tokens.authenticate(rt, credentials.credentials, client_ip(request))
 
 
 CurrentUser = Annotated[int, Depends(current_user_id)]

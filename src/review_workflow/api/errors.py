@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..core.errors import WorkflowError
+from ..core.errors import TooManyAttempts, WorkflowError
 from ..schemas import ErrorPublic
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(WorkflowError)
     async def workflow_error(_: Request, exc: WorkflowError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(
             _body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers
         )

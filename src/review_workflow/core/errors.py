@@ -35,6 +35,38 @@ class NotAuthenticated(WorkflowError):
     status = 401
 
 
+class TokenExpired(NotAuthenticated):
+    code = "token_expired"
+
+
+class TokenRevoked(NotAuthenticated):
+    code = "token_revoked"
+
+
+class TooManyAttempts(WorkflowError):
+    """Log-in refused for a while after repeated failures; `retry_after` is the wait in seconds."""
+
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"登录失败次数过多，已暂时锁定，请在 {wait_text(retry_after)}后再试", details={"retry_after": retry_after}
+        )
+        self.retry_after = retry_after
+
+
+def wait_text(seconds: int) -> str:
+    """A wait as a person reads it: 45 秒, 15 分钟, 1 小时 30 分钟 (rounded up to the minute past 60 s)."""
+    if seconds < 60:
+        return f"{max(seconds, 1)} 秒"
+    minutes = -(-seconds // 60)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} 分钟"
+    return f"{hours} 小时" + (f" {rest} 分钟" if rest else "")
+
+
 class NotPermitted(WorkflowError):
     code = "not_permitted"
     status = 403

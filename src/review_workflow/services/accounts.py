@@ -1,4 +1,5 @@
-"""Web log-in: passwords (scrypt, a salt per user, never stored in clear) and what a user may start.
+"""Web log-in: passwords (scrypt, a salt per user, never stored in clear), the throttled log-in that
+opens a session, the password change, and what a user may start.
 
 A stored hash reads `scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>`, so the cost can be raised later
 without invalidating the hashes already stored.
@@ -10,14 +11,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from ..core.errors import InvalidInput, NotAuthenticated
+from ..core.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from ..runtime import Runtime
 from ..schemas import Me, Named, WorkflowSummary
 from ..storage.db import UnitOfWork
-from ..storage.models import Notification, User
+from ..storage.models import LoginThrottle, Notification, User
+from . import security, throttle, web_sessions
 from .actors import load_user
 from .filing_office import WORKFLOW as FILING_WORKFLOW
 from .filing_office import may_see_queue
@@ -62,15 +66,102 @@ def verify_password(password: str, stored: str | None) -> bool:
 _DUMMY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * SALT_BYTES}${'00' * KEY_BYTES}"
 
 
+def user_named(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username.strip())).unique().one_or_none()
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """True for an active user with this password. An unknown user costs the same time as a known one."""
+    stored = user.password_hash if user is not None else None
+    matches = verify_password(password, stored or _DUMMY_HASH)
+    return user is not None and user.active and stored is not None and matches
+
+
 def authenticate_password(rt: Runtime, username: str, password: str) -> int:
-    """The user id for a correct username and password; one message for every kind of failure."""
+    """The user id for a correct username and password; one message for every kind of failure.
+    A check only: the log-in of the pages is `log_in` (throttled, audited, a session)."""
     with UnitOfWork(rt.sessions) as session:
-        user = session.scalars(select(User).where(User.username == username.strip())).unique().one_or_none()
-        stored = user.password_hash if user is not None else None
-        matches = verify_password(password, stored or _DUMMY_HASH)
-        if user is None or not user.active or stored is None or not matches:
+        user = user_named(session, username)
+        if user is None or not password_matches(user, password):
             raise NotAuthenticated(WRONG)
         return user.id
+
+
+def log_in(
+    rt: Runtime, username: str, password: str, *, ip: str | None = None, user_agent: str | None = None
+) -> tuple[int, str]:
+    """Check the password under the throttle (services/throttle.py); on success open a web session.
+    Returns the user id and the session id for the cookie. Every outcome is in the security log."""
+    username = username.strip()
+    with UnitOfWork(rt.sessions) as session:
+        now = rt.clock.now()
+        rows = throttle.hold(session, [throttle.username_key(username), *throttle.address_key(ip)])
+        wait = throttle.refusal(rows, now)
+        if wait is not None:
+            security.record(session, now, "login_blocked", username=username, ip=ip, retry_after=wait)
+            session.commit()
+            raise TooManyAttempts(wait)
+        user = user_named(session, username)
+        if user is None or not password_matches(user, password):
+            security.record(session, now, "login_failed", user_id=user.id if user else None, username=username, ip=ip)
+            _count_failure(session, rows, rt, now, user, username, ip)
+            raise NotAuthenticated(WRONG)
+        throttle.succeeded(rows)
+        session_id = web_sessions.open_session(session, rt.settings, user.id, now, ip, user_agent)
+        security.record(session, now, "login_ok", user_id=user.id, username=username, ip=ip)
+        session.commit()
+        return user.id, session_id
+
+
+def _count_failure(
+    session: Session, rows: list[LoginThrottle], rt: Runtime, now: datetime, user: User | None, username: str, ip: str | None
+) -> None:
+    """Count the failure and commit it; a lock it starts is logged and answered 429 at once."""
+    locked = throttle.failed(rows, rt.settings, now)
+    if locked is not None:
+        wait, keys = locked
+        security.record(
+            session, now, "login_locked", user_id=user.id if user else None, username=username, ip=ip, retry_after=wait, keys=keys
+        )
+    session.commit()
+    if locked is not None:
+        raise TooManyAttempts(locked[0])
+
+
+def change_password(
+    rt: Runtime, user_id: int, current: str, new: str, repeat: str, *, keep_session: str | None = None, ip: str | None = None
+) -> int:
+    """Change one's own password knowing the current one; every other web session of the user ends
+    (the one whose cookie id is `keep_session` stays). Wrong current passwords are throttled like
+    log-ins, on a key of their own. Returns how many sessions were ended."""
+    if new != repeat:
+        raise InvalidInput("两次输入的新密码不一致")
+    hashed = hash_password(new)  # the length rules, in Chinese
+    with UnitOfWork(rt.sessions) as session:
+        now = rt.clock.now()
+        user = load_user(session, user_id)
+        rows = throttle.hold(session, [f"password:{user_id}"])
+        wait = throttle.refusal(rows, now)
+        if wait is not None:
+            security.record(session, now, "password_change_failed", user_id=user_id, ip=ip, retry_after=wait)
+            session.commit()
+            raise TooManyAttempts(wait)
+        if not password_matches(user, current):
+            security.record(session, now, "password_change_failed", user_id=user_id, ip=ip, reason="wrong_current")
+            _count_failure(session, rows, rt, now, user, user.username, ip)
+            raise InvalidInput("当前密码不正确")
+        if verify_password(new, user.password_hash):
+            raise InvalidInput("新密码不能与当前密码相同")
+        user.password_hash = hashed
+        throttle.succeeded(rows)
+        ended = web_sessions.revoke_all(session, user_id, now, "password_changed", keep=keep_session)
+        security.record(session, now, "password_changed", user_id=user_id, username=user.username, ip=ip)
+        security.record(
+            session, now, "session_revoked", user_id=user_id, username=user.username, ip=ip,
+            count=ended, reason="password_changed",
+        )
+        session.commit()
+        return ended
 
 
 def set_password(rt: Runtime, user_id: int, password: str) -> None:

@@ -1,11 +1,10 @@
-"""Who is calling: bearer tokens to users, users to the guards' plain `Actor`."""
+"""Who is calling: token hashing, users to the guards' plain `Actor`."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotAuthenticated
@@ -19,13 +18,6 @@ def hash_token(token: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def user_by_token(session: Session, token: str) -> User:
-    user = session.scalars(select(User).where(User.token_hash == hash_token(token))).one_or_none()
-    if user is None or not user.active:
-        raise NotAuthenticated("令牌无效或已停用，请重新获取")
-    return user
 
 
 def load_user(session: Session, user_id: int) -> User:

@@ -12,13 +12,16 @@ from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork, create_schema
 from ..storage.models import Agency, AuditEvent, User
-from . import audit_trail
+from . import audit_trail, tokens
 from .accounts import hash_password
-from .actors import hash_token, new_token
 
 
 def init_database(rt: Runtime) -> None:
+    """Create the missing tables; move any token still in `users.token_hash` into api_tokens."""
     create_schema(rt.db)
+    with UnitOfWork(rt.sessions) as session:
+        if tokens.adopt_user_tokens(session, rt.clock.now(), rt.settings.token_days):
+            session.commit()
 
 
 def create_agency(
@@ -60,13 +63,13 @@ class NewUser:
 
 
 def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tuple[int, str]:
-    """Create a user; returns the id and a fresh bearer token (only its hash is stored). With a
-    password the user can also log in to the web pages (only its scrypt hash is stored)."""
+    """Create a user; returns the id and a fresh bearer token (`tokens.DEFAULT_NAME`, expiring after
+    `token_days`; only its hash is stored). With a password the user can also log in to the web pages
+    (only its scrypt hash is stored)."""
     password_hash = hash_password(password) if password is not None else None
     unknown = [r for r in spec.roles if r not in rt.roles]
     if unknown or not spec.roles:
         raise InvalidInput(f"未知或缺少角色：{unknown or '（空）'}；可用角色：{', '.join(rt.roles)}")
-    token = new_token()
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(select(User).where(User.username == spec.username)).first():
             raise InvalidInput(f"用户名“{spec.username}”已存在")
@@ -83,10 +86,11 @@ def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tupl
             legal_qualification=spec.legal_qualification,
             first_review_on=spec.first_review_on,
             email=spec.email,
-            token_hash=hash_token(token),
             password_hash=password_hash,
         )
         session.add(user)
+        session.flush()
+        _, token = tokens.issue(session, user.id, tokens.DEFAULT_NAME, rt.clock.now(), rt.settings.token_days)
         session.commit()
         return user.id, token
 

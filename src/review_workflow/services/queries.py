@@ -27,7 +27,7 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
-from .actors import as_actor, load_user, user_by_token
+from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
 from .moves import facts
@@ -44,11 +44,6 @@ from .views import (
     workflow_public,
     workflow_summary,
 )
-
-
-def authenticate(rt: Runtime, token: str) -> int:
-    with UnitOfWork(rt.sessions) as session:
-        return user_by_token(session, token).id
 
 
 def me(rt: Runtime, actor_id: int) -> Me:

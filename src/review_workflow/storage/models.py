@@ -77,6 +77,8 @@ class User(Base):
     legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
     first_review_on: Mapped[date | None] = mapped_column(Date)  # 初次从事法制审核的日期
     email: Mapped[str | None] = mapped_column(String(200))
+    # Before api_tokens: one token per user. init_database moves any hash found here into api_tokens and
+    # clears it; nothing reads it any more (the migrations to come drop the column).
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # scrypt with a per-user salt (services/accounts.py); None means no web log-in.
     password_hash: Mapped[str | None] = mapped_column(String(200))
@@ -283,3 +285,67 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A web log-in. The cookie carries the random session id; only its SHA-256 is stored here, so a
+    copy of the table opens nothing. Ended by log-out or revocation (`revoked_at`), by idleness
+    (`last_seen_at` too old) or by age (`expires_at`)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))  # logout, admin, password_changed
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class ApiToken(Base):
+    """A named bearer token of one user (only its SHA-256 is stored); it expires and can be revoked."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class SecurityEvent(Base):
+    """Who logged in, failed, was locked out, logged out; sessions and tokens revoked; passwords changed.
+    Written in the same transaction as what it records."""
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(80))  # as typed at the log-in, known user or not
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class LoginThrottle(Base):
+    """Recent log-in failures of one username (`user:<name>`) or one client address (`address:<ip>`),
+    and the lock they earned. The row is locked while an attempt is judged, so parallel guesses queue."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # within the window that began at window_start
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locks: Mapped[int] = mapped_column(Integer, default=0)  # locks so far: each one waits twice as long

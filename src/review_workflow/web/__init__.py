@@ -1,6 +1,7 @@
 """Server-rendered pages in Chinese (Jinja2), on the same services as the REST API.
 
-`install(app, rt)` adds the session cookie, the static files and the pages to the FastAPI app.
+`install(app, rt)` adds the session cookie (the session id, the CSRF token, one-time messages; the
+session itself is a row in web_sessions), the static files and the pages to the FastAPI app.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from .common import STATIC_DIR, error_page, make_environment
 from .forms import choice_title, input_name
-from .pages import auth, cases, dashboard, filing_office, inbox, public
+from .pages import account, auth, cases, dashboard, filing_office, inbox, public
 
 SESSION_COOKIE = "rw_session"
-SESSION_SECONDS = 8 * 3600  # a working day; then log in again
 MIN_SECRET_LENGTH = 32
 
 
@@ -44,12 +44,12 @@ def install(app: FastAPI, rt: Runtime) -> None:
         SessionMiddleware,
         secret_key=rt.settings.secret_key,
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_SECONDS,
+        max_age=rt.settings.session_max_hours * 3600,  # the session row ends then too
         same_site="lax",
         https_only=rt.settings.env == "production",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, inbox, cases, filing_office, dashboard, public):
+    for module in (auth, account, inbox, cases, filing_office, dashboard, public):
         app.include_router(module.router)
     _pages_for_browsers(app)
 

@@ -1,6 +1,8 @@
-"""What every page shares: the template environment, the session (who is logged in, the CSRF token,
-one-time messages), and the route class that turns every failure into a Chinese page — never a
-traceback, never JSON."""
+"""What every page shares: the template environment, the session, and the route class that turns every
+failure into a Chinese page — never a traceback, never JSON.
+
+The signed cookie holds the session id (the session itself is a row: services/web_sessions.py, so
+log-out and revocation are final), the CSRF token and one-time messages."""
 
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
-from ..core.errors import NotAuthenticated, WorkflowError
+from ..core.errors import NotAuthenticated, TooManyAttempts, WorkflowError
 from ..runtime import Runtime
-from ..services import accounts
+from ..services import accounts, web_sessions
 from .forms import MultiForm
 
 log = logging.getLogger(__name__)
@@ -103,11 +105,34 @@ def take_flashes(request: Request) -> list[tuple[str, str]]:
     return [(k, t) for k, t in request.session.pop("flash", [])]
 
 
-def log_in(request: Request, user_id: int) -> None:
-    """A fresh session (new CSRF token) for the user: nothing from before the log-in carries over."""
+def log_in(request: Request, session_id: str) -> None:
+    """A fresh cookie (new CSRF token) for the new session: nothing from before the log-in carries over."""
     request.session.clear()
-    request.session["uid"] = user_id
+    request.session["sid"] = session_id
     csrf_token(request)
+
+
+def session_id(request: Request) -> str | None:
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) else None
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def signed_in(request: Request) -> int | None:
+    """The user of a live session, or None. Changes nothing (not even the session's last-seen time)."""
+    known = getattr(request.state, "user_id", None)
+    if isinstance(known, int):
+        return known
+    sid = session_id(request)
+    if sid is None:
+        return None
+    try:
+        return web_sessions.session_user(runtime(request), sid, touch=False)
+    except NotAuthenticated:
+        return None
 
 
 def safe_next(raw: str | None) -> str:
@@ -122,11 +147,20 @@ def runtime(request: Request) -> Runtime:
 
 
 def page_user(request: Request) -> int:
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(path)
-    return uid
+    """The user of the session the cookie names, if it is live; else off to the log-in page, saying
+    why when the session ended (timed out, logged out elsewhere, revoked)."""
+    sid = session_id(request)
+    if sid is not None:
+        try:
+            user_id = web_sessions.session_user(runtime(request), sid)
+        except NotAuthenticated as exc:
+            request.session.pop("sid", None)
+            flash(request, exc.message, "warn")
+        else:
+            request.state.user_id = user_id
+            return user_id
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raise LoginRequired(path)
 
 
 async def verified_form(request: Request) -> MultiForm:
@@ -192,7 +226,7 @@ def render(
         csrf_token="" if public else csrf_token(request),
         flashes=[] if public else take_flashes(request),
         public=public,
-        logged_in=isinstance(request.session.get("uid"), int),
+        logged_in=user_id is not None or (public and signed_in(request) is not None),
         **(context or {}),
     )
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
@@ -206,6 +240,7 @@ def error_page(request: Request, status: int, message: str, user_id: int | None 
         404: "未找到",
         409: "操作冲突",
         422: "内容有误",
+        429: "请稍后再试",
     }
     context = {"status": status, "title": titles.get(status, "出错了"), "message": message}
     try:
@@ -251,7 +286,10 @@ class PageRoute(APIRoute):
                 return error_page(request, status, text, _uid(request))
             except WorkflowError as exc:
                 status = exc.status if 400 <= exc.status < 500 else 400
-                return error_page(request, status, exc.message, _uid(request))
+                answer = error_page(request, status, exc.message, _uid(request))
+                if isinstance(exc, TooManyAttempts):
+                    answer.headers["Retry-After"] = str(exc.retry_after)
+                return answer
             except Exception:
                 log.exception("page %s failed", request.url.path)
                 return error_page(request, 500, "服务器内部错误，已记录，请稍后重试或联系管理员。")
@@ -260,5 +298,4 @@ class PageRoute(APIRoute):
 
 
 def _uid(request: Request) -> int | None:
-    uid = request.session.get("uid")
-    return uid if isinstance(uid, int) else None
+    return signed_in(request)
