@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from review_workflow.core.documents import document_text
+from review_workflow.runtime import Runtime
+from review_workflow.services.tokens import create_token
 from tests.api.conftest import assert_error, auth, child, detail, move, ok
 from tests.api.penalty import (
     PERSON,
@@ -34,7 +36,9 @@ def test_two_decisions_in_a_row_take_consecutive_numbers_whatever_came_between(c
     assert numbered["credit_repair_notice"] == "郑市监信修〔2026〕2号"
 
 
-def test_the_year_of_a_number_is_the_year_of_the_documents_date(client: TestClient, people: People) -> None:
+def test_the_year_of_a_number_is_the_year_of_the_documents_date(client: TestClient, rt: Runtime, people: People) -> None:
+    for person, username in ((people.handler, "zhang"), (people.handler2, "liu"), (people.agency_head, "chen")):
+        person.token = create_token(rt, username, "跨年度测试", days=3650)[1]  # the default 90 days would run out
     case = notified(client, people, 5000, party=PERSON, fields=PERSON_FIELDS)
     clock(client, "2026-12-30T09:00:00")
     case = move(client, people.handler, case, "propose_decision", proposal(5000))
