@@ -21,6 +21,8 @@ from docx_layout import (
     head,
     heading1,
     heading2,
+    keep_together,
+    mark,
     meeting_lines,
     new_document,
     numbered,
@@ -176,10 +178,12 @@ def penalty_discussion_record() -> DocxDocument:
     body(doc, "{{ payload.conclusion }}")
     heading1(doc, "六、会议纪要")
     body(doc, "{{ payload.minutes }}")
+    signed = mark(doc)
     paragraph(doc)
     signature(doc, "主持人签名：")
     signature(doc, "记录人签名：")
     signature(doc, "出席人员签名：")
+    keep_together(doc, signed)
     return doc
 
 
