@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     notify_max_attempts: int = 6
     notify_retry_seconds: float = 30.0  # doubled after each failed try
     notify_lease_seconds: float = 120.0
+    # PDF downloads (?format=pdf) convert through headless LibreOffice: the executable (a path or a name
+    # on PATH; empty: soffice, else libreoffice) and how long one conversion may take.
+    pdf_converter: str = ""
+    pdf_timeout_seconds: float = 60.0
 
     @field_validator("now", mode="before")
     @classmethod
