@@ -132,6 +132,11 @@ def decide_context() -> dict[str, Any]:
     return fired(ctx)
 
 
+# Each review template with the event that produces it in practice (the penalty ones: REALISTIC in
+# test_penalty_documents.py).
+REVIEW_REALISTIC = {SUBMISSION: submit_context, OPINION: return_context, DISCUSSION: decide_context}
+
+
 def lines(data: bytes) -> list[str]:
     return document_text(data).split("\n")
 
@@ -169,8 +174,7 @@ def paragraph_with(document: DocxDocument, text: str) -> Any:
 
 def render_realistic(template: Path) -> bytes:
     """Each template with the event that produces it in practice."""
-    make = {SUBMISSION: submit_context, OPINION: return_context, DISCUSSION: decide_context}[template]
-    return render_document(template, make())
+    return render_document(template, REVIEW_REALISTIC[template]())
 
 
 # ---------------------------------------------------------------- numbers and dates
