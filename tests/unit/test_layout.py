@@ -33,7 +33,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def lengthened(ctx: dict[str, Any], times: int) -> dict[str, Any]:
     """The same case written at length: each free text of the event, the case and the earlier events
-    `times` times over, each list `times` times as long. Dates, numbers and names stay as they are."""
+    `times` times over, each list (of findings, evidence, speakers …) `times` times as many items, each
+    item as it was. Dates, numbers and names stay as they are."""
 
     def longer(value: Any, key: str = "") -> Any:
         if isinstance(value, str):
@@ -42,7 +43,7 @@ def lengthened(ctx: dict[str, Any], times: int) -> dict[str, Any]:
         if isinstance(value, dict):
             return {k: longer(v, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [longer(v, key) for v in value] * times
+            return copy.deepcopy(value) * times
         return value
 
     out = copy.deepcopy(ctx)
