@@ -80,3 +80,15 @@ def test_a_changed_template_file_is_compiled_again(tmp_path: Path) -> None:
     assert compiled_template(path) is not before
     ctx = CONTEXTS[second]()
     assert document_text(render_document(path, ctx)) == document_text(render_document(second, ctx))
+
+
+def test_a_template_with_a_column_loop_is_refused_at_load(tmp_path: Path) -> None:
+    from review_workflow.core.documents import DOCUMENT_CONTEXT, template_problems
+
+    document = docx.Document()
+    row = document.add_table(rows=1, cols=1).rows[0]
+    row.cells[0].paragraphs[0].add_run("{%tc for c in payload.columns %}{{ c }}{%tc endfor %}")
+    path = tmp_path / "columns.docx"
+    document.save(str(path))
+    assert any("{%tc %}" in problem for problem in template_problems(path, DOCUMENT_CONTEXT))
+    assert not any("{%tc" in p for t in TEMPLATES for p in template_problems(t, DOCUMENT_CONTEXT))

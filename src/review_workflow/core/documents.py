@@ -614,11 +614,11 @@ def template_problems(template_path: Path, allowed: dict[str, frozenset[str] | N
     """Everything wrong with a template: it does not compile, or it uses a name, filter or test that
     does not exist. `allowed` maps each context key to its known attributes (None: any)."""
     env = _jinja_env()
+    problems = ["不支持按列循环（{%tc %}）：渲染时不调整表格的列数"] if _has_column_loop(template_path) else []
     try:
         use = template_use(template_path)
     except TemplateSyntaxError as exc:
-        return [f"模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"]
-    problems = []
+        return [*problems, f"模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"]
     for chain in sorted(use.chains):
         if chain[0] not in allowed:
             problems.append(f"使用了未知的名称 {chain[0]!r}")
@@ -627,6 +627,17 @@ def template_problems(template_path: Path, allowed: dict[str, frozenset[str] | N
     problems += [f"使用了未知的过滤器 {f!r}" for f in sorted(use.filters - set(env.filters))]
     problems += [f"使用了未知的测试 {t!r}" for t in sorted(use.tests - set(env.tests))]
     return problems
+
+
+_COLUMN_LOOP = re.compile(r"{%-?\s*tc\s")
+
+
+def _has_column_loop(template_path: Path) -> bool:
+    """docxtpl's {%tc %} repeats table cells and then fixes the table's column count; render_document
+    does not do that fix, so such a template is refused at load."""
+    with zipfile.ZipFile(template_path) as z:
+        texts = [re.sub(r"<[^>]+>", "", z.read(name).decode("utf-8", "replace")) for name in _rendered_parts(z)]
+    return any(_COLUMN_LOOP.search(text) for text in texts)
 
 
 __all__ = [
