@@ -151,13 +151,20 @@ def pg_reachable(admin_url: str) -> str | None:
 
 
 def workflows_without_documents(workdir: Path) -> Path:
-    """The same workflow YAML with every transition's `documents` list removed (documents off)."""
+    """The workflow YAML with the measured workflow's documents removed (documents off): each transition's
+    `documents` list and the documents it declares (the loader checks each declared template against the
+    events that issue it). The other workflows are copied as they are: some derive case fields from their
+    documents (record_number_as), and nothing here walks them."""
     out = workdir / "workflows-nodocs"
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     for src in sorted((PROJECT_ROOT / "workflows").glob("*.yaml")):
+        if src.stem != WORKFLOW:
+            shutil.copy(src, out / src.name)
+            continue
         data = yaml.safe_load(src.read_text(encoding="utf-8"))
+        data.pop("documents", None)
         for t in data.get("transitions", []):
             t.pop("documents", None)
         (out / src.name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

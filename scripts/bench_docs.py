@@ -1,8 +1,12 @@
-"""Documents: .docx renders per second, every template in doc_templates/.
+"""Documents: .docx renders, every template in doc_templates/, and what documents add to a transition.
 
-Ours: `documents.render_document` (docxtpl, then the East-Asian font and table repair passes, then the
-zip). Compared with plain docxtpl on the same template and context (render with the same Jinja environment,
-save; nothing else).
+Ours: `documents.render_document` (the template compiled once; the Jinja rendered straight, the unchanged
+parts of the package copied as they are). Compared with plain docxtpl on the same template and context
+(`DocxTemplate(path).render(ctx)` with the same Jinja filters, then save; nothing else).
+
+Transitions: `services.cases.fire` on the review path with the workflow's documents (each of the four
+transitions issues one: numbered, rendered, stored) against the same YAML without them, interleaved
+rounds on one database (bench_persist.interleaved).
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_common import APPROVE, RESUBMIT, RETURN, SUBMISSION, TODAY, median
+from bench_common import APPROVE, RESUBMIT, RETURN, SUBMISSION, TODAY, cast, median, runtime
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
-from review_workflow import documents
 from review_workflow.core.documents import format_chinese_date, render_document
+
+try:
+    from review_workflow.core.documents import make_jinja_env
+except ImportError:  # code before the compiled renderer (scripts/bench.py --at an older revision)
+    from review_workflow.core.documents import _jinja_env as make_jinja_env  # type: ignore[attr-defined,no-redef]
 
 
 def context() -> dict[str, Any]:
@@ -38,22 +46,16 @@ def context() -> dict[str, Any]:
     }
 
 
-def _jinja() -> Any:
-    """The renderer's Jinja environment (its filters, e.g. cn_number), so both sides read the same template."""
-    make = getattr(documents, "_jinja_env", None)
-    return make() if make else None
-
-
 def plain_docxtpl(template: Path, ctx: dict[str, Any]) -> bytes:
     tpl = DocxTemplate(str(template))
-    tpl.render(ctx, jinja_env=_jinja(), autoescape=True)
+    tpl.render(ctx, jinja_env=make_jinja_env(), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
 def per_render(fn: Any, template: Path, ctx: dict[str, Any], n: int, rounds: int) -> float:
-    fn(template, ctx)  # warm-up
+    fn(template, ctx)  # warm-up (ours: compiles the template)
     per = []
     for _ in range(rounds):
         t0 = time.perf_counter()
@@ -63,12 +65,30 @@ def per_render(fn: Any, template: Path, ctx: dict[str, Any], n: int, rounds: int
     return median(per)
 
 
-def measure(templates_dir: Path, n: int, rounds: int) -> list[tuple[str, float, float]]:
-    """(template, ours seconds per render, plain docxtpl seconds per render), alternating per template."""
+def measure(templates_dir: Path, n: int, rounds: int, plain_n: int | None = None) -> list[tuple[str, float, float]]:
+    """(template, ours seconds per render, plain docxtpl seconds per render), alternating per template.
+    Ours is cheap enough to take more renders per round (n); docxtpl takes plain_n (default n)."""
     ctx = context()
     out = []
     for template in sorted(templates_dir.glob("*.docx")):
         ours = per_render(render_document, template, ctx, n, rounds)
-        plain = per_render(plain_docxtpl, template, ctx, n, rounds)
+        plain = per_render(plain_docxtpl, template, ctx, plain_n or n, rounds)
         out.append((template.name, ours, plain))
     return out
+
+
+def transitions(url: str, nodocs: Path, cases: int, rounds: int) -> tuple[float, float]:
+    """Median seconds per transition (documents off, documents on), on the database at `url`."""
+    import bench_persist as bp
+
+    rt_off = runtime(url, nodocs)
+    rt_on = runtime(url, create=False)
+    c = cast(rt_off)
+    try:
+        timings = bp.interleaved(
+            [bp.Ours("off", rt_off, c), bp.Ours("on", rt_on, c)], {"off": cases, "on": cases}, rounds
+        )
+    finally:
+        rt_off.db.dispose()
+        rt_on.db.dispose()
+    return timings["off"].median, timings["on"].median

@@ -1,14 +1,23 @@
 """Layout helpers for the .docx templates: GB/T 9704-2012 page, fonts, paragraphs, tables.
 
-A4, 37/28 mm margins, a 156 × 225 mm text block, 22 lines of 3号 仿宋_GB2312. Every Jinja tag is
-written as one whole run so docxtpl sees it intact; every run carries its East-Asian font and language,
-because python-docx's font.name sets only the Latin font. The builders in templates_*.py use these.
+A4, 37/28 mm margins, a 156 × 225 mm text block, a grid of 22 lines × 28 characters of 3号 仿宋_GB2312.
+Every Jinja tag is written as one whole run so docxtpl sees it intact; every run carries its East-Asian
+font and language, because python-docx's font.name sets only the Latin font. The builders in
+templates_*.py use these.
+
+What keeps the layout whole when the text grows (checked page by page in LibreOffice by the tests):
+titles, headings, the number line and the salutation are kept with the next paragraph; the sign-off
+(seal area, agency, date) and any signature lines are kept together and with the paragraph before them;
+table rows never split, a header row repeats on every page, and the last two rows of a table stay together
+(`finish` applies the table rules to the whole document before it is saved).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +46,44 @@ PAGE_NUMBER_PT = 14  # 4号
 LINE_PT = 28.95  # exact spacing: 225 mm / 22 lines
 LABEL_WIDTH = Mm(40)
 TEXT_WIDTH = Mm(156)
+
+# The page in whole twips (1/20 pt), as Word stores it: A4 is 11,906 × 16,838; margins top 37 mm = 2,098,
+# bottom 35 mm = 1,984, left (binding) 28 mm = 1,587, right 26 mm = 1,474.
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+CHARS_PER_LINE = 28
+LINES_PER_PAGE = 22
+
+
+def _twips(mm: float) -> int:
+    return int(Mm(mm).twips)
+
+
+TEXT_TWIPS = _twips(PAGE_MM[0]) - _twips(MARGINS_MM["left"]) - _twips(MARGINS_MM["right"])  # 8,845
+BLOCK_TWIPS = _twips(PAGE_MM[1]) - _twips(MARGINS_MM["top"]) - _twips(MARGINS_MM["bottom"])  # 12,756
+
+# The document grid (w:docGrid type="linesAndChars"), so that a line holds 28 characters, not 27.
+# Line pitch: 12,756 twips / 22 lines = 579.8; 579 twips (28.95 pt, LINE_PT) so that 22 lines fit
+#   (22 × 579 = 12,738 ≤ 12,756).
+# Character pitch: Word sets each East-Asian character in a cell of (default font size + charSpace / 4096)
+#   points; the default size is 3号 = 16 pt. The line is 8,845 twips = 442.25 pt, so 28 cells need a pitch
+#   of at most 442.25 / 28 = 15.7946 pt: charSpace ≤ (15.7946 − 16) × 4096 = −841.3, rounded down to −842
+#   (pitch 15.7944 pt; 28 cells = 442.24 pt, which fits). Unrounded 3号 characters (16 pt) give 27.6,
+#   hence the 27 characters a line without the grid.
+LINE_PITCH_TWIPS = int(Pt(LINE_PT).twips)  # 579
+assert LINES_PER_PAGE * LINE_PITCH_TWIPS <= BLOCK_TWIPS < (LINES_PER_PAGE + 1) * LINE_PITCH_TWIPS
+CHAR_PITCH_PT = TEXT_TWIPS / 20 / CHARS_PER_LINE
+CHAR_SPACE = math.floor((CHAR_PITCH_PT - BODY_PT) * 4096)
+# An indent of n characters is n grid cells: Word reads w:firstLineChars/w:rightChars (hundredths of a
+# cell); w:firstLine/w:right carry the same in twips, rounded down so the rest of the line still holds
+# whole cells, for readers that ignore the *Chars form.
+CHAR_TWIPS = TEXT_TWIPS / CHARS_PER_LINE  # 315.9
+# Letter spacing of every run (w:spacing in the default run properties), in twentieths of a point: a 3号
+# character then advances 16 − 0.25 = 15.75 pt, at most the grid's 15.79 pt, so 28 characters fit the
+# line (28 × 15.75 = 441 pt ≤ 442.25 pt; 29 would need 456.75) even where the character grid is not
+# applied: LibreOffice lays a character wider than a grid cell in two cells, so its PDF conversion
+# (adapters/pdf.py) turns the character grid off and relies on this. −4 would give 15.8 pt: 27.
+LETTER_SPACING_TWENTIETHS = math.floor((CHAR_PITCH_PT - BODY_PT) * 20)  # −5
 
 # Fixed so that re-running the script leaves the committed .docx files byte-identical.
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -98,6 +145,14 @@ def run(
     return r
 
 
+def _indent_chars(p: Paragraph, side: str, chars: int) -> None:
+    """An indent of whole grid cells: w:<side>Chars in hundredths of a cell (Word), w:<side> in twips
+    rounded down (LibreOffice and other readers)."""
+    ind = p._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn(f"w:{side}"), str(math.floor(chars * CHAR_TWIPS)))
+    ind.set(qn(f"w:{side}Chars"), str(chars * 100))
+
+
 def paragraph(
     container: Container,
     text: str = "",
@@ -107,6 +162,7 @@ def paragraph(
     align: WD_PARAGRAPH_ALIGNMENT | None = WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
     indent: bool = False,
     right_indent_chars: int = 0,
+    keep_next: bool = False,
 ) -> Paragraph:
     """One paragraph with direct formatting, so a table style cannot change the line grid."""
     p = container.add_paragraph()
@@ -115,12 +171,14 @@ def paragraph(
     fmt.line_spacing = Pt(LINE_PT)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
+    if keep_next:
+        fmt.keep_with_next = True
     if align is not None:
         fmt.alignment = align
     if indent:
-        fmt.first_line_indent = Pt(BODY_PT * 2)
+        _indent_chars(p, "firstLine", 2)
     if right_indent_chars:
-        fmt.right_indent = Pt(BODY_PT * right_indent_chars)
+        _indent_chars(p, "right", right_indent_chars)
     if text:
         run(p, text, font=font, size_pt=size_pt)
     return p
@@ -131,16 +189,35 @@ def tag(container: Container, jinja: str) -> Paragraph:
     return paragraph(container, jinja, align=None)
 
 
+# w:pPr children after w:snapToGrid (schema order of CT_PPr).
+_AFTER_SNAP = tuple(
+    f"w:{n}"
+    for n in (
+        "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment"
+        " textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split()
+)
+
+
 def title(doc: DocxDocument, text: str) -> Paragraph:
-    return paragraph(doc, text, font=TITLE_FONT, size_pt=TITLE_PT, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    """2号 小标宋, centred, kept with what follows. Off the character grid: a 22 pt line would otherwise
+    take two grid lines in LibreOffice; the exact line spacing still gives it one 28.95 pt line."""
+    p = paragraph(
+        doc, text, font=TITLE_FONT, size_pt=TITLE_PT, align=WD_PARAGRAPH_ALIGNMENT.CENTER, keep_next=True
+    )
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr = p._p.get_or_add_pPr()
+    ppr.insert_element_before(snap, *_AFTER_SNAP)
+    return p
 
 
 def heading1(doc: DocxDocument, text: str) -> Paragraph:
-    return paragraph(doc, text, font=HEITI, indent=True)
+    return paragraph(doc, text, font=HEITI, indent=True, keep_next=True)
 
 
 def heading2(doc: DocxDocument, text: str) -> Paragraph:
-    return paragraph(doc, text, font=KAITI, indent=True)
+    return paragraph(doc, text, font=KAITI, indent=True, keep_next=True)
 
 
 def body(container: Container, text: str, *, indent: bool = True) -> Paragraph:
@@ -148,8 +225,8 @@ def body(container: Container, text: str, *, indent: bool = True) -> Paragraph:
 
 
 def number_line(doc: DocxDocument) -> Paragraph:
-    paragraph(doc)  # GB/T 9704: one blank line below the title
-    return paragraph(doc, "编号：{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
+    paragraph(doc, keep_next=True)  # GB/T 9704: one blank line below the title
+    return paragraph(doc, "编号：{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True)
 
 
 def signature(doc: DocxDocument, label: str) -> Paragraph:
@@ -163,19 +240,21 @@ def date_line(doc: DocxDocument) -> Paragraph:
 
 
 def head(doc: DocxDocument, doc_title: str, *, issuer: str = "agency", number_label: str = "编号：") -> None:
-    """The issuing agency's name and the document title (2号 小标宋), a blank line, the number line.
+    """The issuing agency's name and the document title (2号 小标宋), a blank line, the number line;
+    all kept with the first line of the text.
 
     Forms read "编号：…"; a letter to the party carries its bare 文号 (number_label="").
     """
     title(doc, "{{ " + issuer + ".name }}")
     title(doc, doc_title)
-    paragraph(doc)
-    paragraph(doc, number_label + "{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
+    paragraph(doc, keep_next=True)
+    paragraph(doc, number_label + "{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True)
 
 
 def addressee(doc: DocxDocument, name: str) -> Paragraph:
-    """The salutation of a letter (主送机关 or the party), flush left and followed by a full-width colon."""
-    return paragraph(doc, name + "：", align=WD_PARAGRAPH_ALIGNMENT.LEFT)
+    """The salutation of a letter (主送机关 or the party), flush left and followed by a full-width colon;
+    kept with the first paragraph it addresses."""
+    return paragraph(doc, name + "：", align=WD_PARAGRAPH_ALIGNMENT.LEFT, keep_next=True)
 
 
 def numbered(container: Container, items: str, *, var: str = "item", indent: bool = True) -> None:
@@ -185,16 +264,157 @@ def numbered(container: Container, items: str, *, var: str = "item", indent: boo
     tag(container, "{%p endfor %}")
 
 
+# ---------------------------------------------------------------- blocks kept together
+
+_OPENS = ("{%p for ", "{%p if ")
+_CLOSES = ("{%p endfor", "{%p endif")
+
+
+def _text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+
+
+def _tag_text(p: Any) -> str | None:
+    text = _text(p)
+    return text if text.startswith("{%p ") else None
+
+
+def _keep_row(tr: Any, when: str = "") -> None:
+    """Keep a table row with the row (or paragraph) after it: w:keepNext on each of its paragraphs.
+    `when`, a Jinja condition, makes it so only in the iterations of a row loop where it holds: the
+    condition is written into w:val and rendered with the rest of the XML."""
+    for p in tr.iter(qn("w:p")):
+        Paragraph(p, None).paragraph_format.keep_with_next = True
+        if when:
+            p.find(qn("w:pPr")).find(qn("w:keepNext")).set(qn("w:val"), "{{ 1 if " + when + " else 0 }}")
+
+
+def _printed_rows(tbl: Any) -> list[tuple[Any, bool]]:
+    """The rows that print (not docxtpl's {%tr …%} rows), each with whether it repeats in a row loop."""
+    rows, in_loop = [], False
+    for tr in tbl.findall(qn("w:tr")):
+        tag = _row_tag(tr)
+        if tag is None:
+            rows.append((tr, in_loop))
+        elif tag.startswith("{%tr for "):
+            in_loop = True
+        elif tag.startswith("{%tr endfor"):
+            in_loop = False
+    return rows
+
+
+def _keep_last_rows(tbl: Any, first: int, last: int) -> None:
+    """Keep with what follows each printed row whose place from the end of the table is first..last
+    (1: the last row). A loop row takes the condition on loop.revindex; rows before a loop are left."""
+    after = 0  # printed rows after this one
+    for tr, in_loop in reversed(_printed_rows(tbl)):
+        if in_loop:
+            _keep_row(tr, f"{first} <= loop.revindex + {after} <= {last}")
+            return
+        after += 1
+        if first <= after <= last:
+            _keep_row(tr)
+        if after >= last:
+            return
+
+
+def _last_row_kept(tbl: Any) -> bool:
+    rows = _printed_rows(tbl)
+    return bool(rows) and rows[-1][0].find(f".//{qn('w:keepNext')}") is not None
+
+
+def _blocks(doc: DocxDocument) -> list[Any]:
+    """The body's paragraphs and tables, without the section properties that close it."""
+    return [c for c in doc.element.body if c.tag in (qn("w:p"), qn("w:tbl"))]
+
+
+def mark(doc: DocxDocument) -> int:
+    """Where a block starts: pass it to keep_together once the block is written."""
+    return len(_blocks(doc))
+
+
+_JINJA = re.compile(r"{{.*?}}|{%.*?%}")
+
+
+def _printed_length(text: str) -> int:
+    """At least how many characters a paragraph prints: its fixed text, and a line for a value it shows
+    (a value may be long: a paragraph with one stops the walk of keep_with_previous)."""
+    return len(_JINJA.sub("", text)) + CHARS_PER_LINE * len(re.findall(r"{{.*?}}", text))
+
+
+def _keep_paragraph(p: Any, when: str = "") -> None:
+    """w:keepNext on a paragraph, only in the loop iterations where `when` holds (see _keep_row); an
+    unconditional keep already there stays."""
+    keep = p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
+    if keep is not None and keep.get(qn("w:val")) is None:
+        return
+    Paragraph(p, None).paragraph_format.keep_with_next = True
+    if when:
+        p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}").set(qn("w:val"), "{{ 1 if " + when + " else 0 }}")
+
+
+def keep_with_previous(doc: DocxDocument, before: int | None = None) -> None:
+    """Keep what comes next (at `before`, or the end of the body) with the text printed before it: at
+    least two lines of it, so a page never starts with a lone short line and what it is kept with.
+
+    Walks back over blank lines and docxtpl's paragraph tags. Of a condition ({%p if %}) it keeps the
+    last paragraph and goes on before it (the condition may not print); of a loop ({%p for %}), the last
+    paragraph in the last iteration only (loop.last); of a table, its last row.
+    """
+    stack: list[list[Any]] = []  # the constructs we are inside, innermost last: [kind, kept one yet]
+    printed = 0  # characters of text kept so far outside any construct
+    for child in reversed(_blocks(doc)[:before]):
+        if child.tag == qn("w:tbl"):
+            if stack and stack[-1][1]:
+                continue
+            _keep_last_rows(child, 1, 1)
+            if not stack:
+                return
+            stack[-1][1] = True
+            continue
+        tag_text = _tag_text(child)
+        if tag_text is not None:
+            if tag_text.startswith(_CLOSES):
+                stack.append(["for" if tag_text.startswith("{%p endfor") else "if", False])
+            elif tag_text.startswith(_OPENS) and stack:
+                stack.pop()
+            continue
+        text = _text(child)
+        if stack and stack[-1][1]:
+            continue
+        in_loop = any(kind == "for" for kind, _ in stack)
+        _keep_paragraph(child, "loop.last" if in_loop and text else "")
+        if not text:  # a blank line is spacing: go on to the text before it
+            continue
+        if stack:
+            stack[-1][1] = True
+            continue
+        printed += _printed_length(text)
+        if printed >= CHARS_PER_LINE:
+            return
+
+
+def keep_together(doc: DocxDocument, start: int) -> None:
+    """The paragraphs written since `start` (from mark) stay on one page, with the paragraph before them."""
+    block = [c for c in _blocks(doc)[start:] if c.tag == qn("w:p")]
+    for p in block[:-1]:
+        Paragraph(p, None).paragraph_format.keep_with_next = True
+    keep_with_previous(doc, start)
+
+
 def sign_off(
     doc: DocxDocument, name: str = "{{ agency.name }}", date: str = "{{ doc.date }}", *, seal: bool = True
 ) -> None:
-    """The issuing agency and the date, right-aligned four characters in (GB/T 9704 7.3.5.1), and
-    where the seal goes."""
+    """The sign-off of a letter (GB/T 9704 7.3.5.1): a blank line, the seal area (印章), then the issuing
+    agency and the date, right-aligned four characters in. The seal is pressed over the agency and the
+    date, its top within a line of the text; the block stays on one page with the paragraph before it."""
+    start = mark(doc)
     paragraph(doc)
+    if seal:
+        paragraph(doc, "（印章）", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, right_indent_chars=5)
     paragraph(doc, name, align=WD_PARAGRAPH_ALIGNMENT.RIGHT, right_indent_chars=4)
     paragraph(doc, date, align=WD_PARAGRAPH_ALIGNMENT.RIGHT, right_indent_chars=4)
-    if seal:
-        paragraph(doc, "（印章）", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, right_indent_chars=4)
+    keep_together(doc, start)
 
 
 # Full-width spaces leave room to sign and date by hand.
@@ -221,8 +441,25 @@ def table(doc: DocxDocument, widths: list[Length]) -> Table:
     return t
 
 
+def _row_flag(tr: Any, name: str) -> None:
+    """w:cantSplit or w:tblHeader in the row's w:trPr (python-docx keeps trPr's children in order)."""
+    trpr = tr.get_or_add_trPr()
+    if trpr.find(qn(f"w:{name}")) is None:
+        trpr.insert_element_before(OxmlElement(f"w:{name}"), *_AFTER_IN_TRPR[name])
+
+
+# w:trPr children after each flag we set (schema order: … cantSplit, trHeight, tblHeader, tblCellSpacing, jc …).
+_AFTER_IN_TRPR = {
+    "cantSplit": ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del"),
+    "tblHeader": ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange"),
+}
+
+
 def add_row(t: Table, widths: list[Length]) -> list[_Cell]:
-    cells = t.add_row().cells
+    """A row that never splits across pages (w:cantSplit): a row moves to the next page whole."""
+    row = t.add_row()
+    _row_flag(row._tr, "cantSplit")
+    cells = row.cells
     for cell, w in zip(cells, widths, strict=True):
         cell.width = w
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -259,7 +496,8 @@ def signed_cell(cell: _Cell) -> None:
 
 
 def grid(doc: DocxDocument, widths: list[Length], headers: list[str], loop: str, cells: list[str]) -> Table:
-    """A table with a 黑体 header row and one row per item of `loop` ("f in payload.findings")."""
+    """A table with a 黑体 header row, repeated on every page, and one row per item of `loop`
+    ("f in payload.findings")."""
     t = table(doc, widths)
     for cell, text in zip(add_row(t, widths), headers, strict=True):
         paragraph(cell, text, font=HEITI, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
@@ -280,6 +518,7 @@ def _document_defaults(doc: DocxDocument) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr, FANGSONG, BODY_PT)
+    _child(rpr, "spacing").set(qn("w:val"), str(LETTER_SPACING_TWENTIETHS))
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     spacing = ppr.find(qn("w:spacing"))
     spacing.attrib.clear()
@@ -290,6 +529,7 @@ def _document_defaults(doc: DocxDocument) -> None:
 
     normal = doc.styles["Normal"]
     _set_fonts(normal.element.get_or_add_rPr(), FANGSONG, BODY_PT)
+    _child(normal.element.get_or_add_rPr(), "spacing").set(qn("w:val"), str(LETTER_SPACING_TWENTIETHS))
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PT)
@@ -300,18 +540,21 @@ def _document_defaults(doc: DocxDocument) -> None:
 
 def _page_setup(doc: DocxDocument) -> None:
     section = doc.sections[0]
-    section.page_width = Mm(210)
-    section.page_height = Mm(297)
-    section.top_margin = Mm(37)
-    section.bottom_margin = Mm(35)
-    section.left_margin = Mm(28)
-    section.right_margin = Mm(26)
+    section.page_width = Mm(PAGE_MM[0])
+    section.page_height = Mm(PAGE_MM[1])
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
     section.header_distance = Mm(15)
     # The page number sits about 7 mm below the text block (GB/T 9704 7.5).
     section.footer_distance = Mm(23)
-    # Line pitch only, no snapping grid: exact line spacing already gives 22 lines, and a "lines"
-    # grid makes LibreOffice give the 2号 title two grid lines.
-    section._sectPr.find(qn("w:docGrid")).set(qn("w:linePitch"), str(Pt(LINE_PT).twips))
+    # 22 lines × 28 characters: the pitches are worked out beside CHAR_SPACE above.
+    grid_el = section._sectPr.find(qn("w:docGrid"))
+    grid_el.attrib.clear()
+    grid_el.set(qn("w:type"), "linesAndChars")
+    grid_el.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid_el.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def _field_run(p: Paragraph, *, fld_char: str | None = None, instr: str | None = None) -> None:
@@ -326,19 +569,31 @@ def _field_run(p: Paragraph, *, fld_char: str | None = None, instr: str | None =
     r._r.append(el)
 
 
-def _page_number_footer(doc: DocxDocument) -> None:
-    """Footer "— N —": a PAGE field between em dashes, 4号 宋体, centred."""
-    footer = doc.sections[0].footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]
-    p.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+def _page_number(p: Paragraph, *, odd: bool) -> None:
+    """"— N —" in 4号 宋体: odd pages at the right, even pages at the left, each one character (one 4号
+    character, 14 pt) in from the edge of the text block (GB/T 9704 7.5)."""
+    fmt = p.paragraph_format
+    fmt.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT if odd else WD_PARAGRAPH_ALIGNMENT.LEFT
+    if odd:
+        fmt.right_indent = Pt(PAGE_NUMBER_PT)
+    else:
+        fmt.left_indent = Pt(PAGE_NUMBER_PT)
     run(p, "— ", font=PAGE_NUMBER_FONT, size_pt=PAGE_NUMBER_PT)
     _field_run(p, fld_char="begin")
     _field_run(p, instr=" PAGE ")
     _field_run(p, fld_char="separate")
-    run(p, "1", font=PAGE_NUMBER_FONT, size_pt=PAGE_NUMBER_PT)
+    run(p, "1" if odd else "2", font=PAGE_NUMBER_FONT, size_pt=PAGE_NUMBER_PT)
     _field_run(p, fld_char="end")
     run(p, " —", font=PAGE_NUMBER_FONT, size_pt=PAGE_NUMBER_PT)
+
+
+def _page_number_footers(doc: DocxDocument) -> None:
+    """Odd and even footers (w:evenAndOddHeaders in the settings): the default footer serves odd pages."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        _page_number(footer.paragraphs[0], odd=odd)
 
 
 def _drop_thumbnail(doc: DocxDocument) -> None:
@@ -356,7 +611,7 @@ def new_document(doc_title: str) -> DocxDocument:
         doc.element.body.remove(p)
     _document_defaults(doc)
     _page_setup(doc)
-    _page_number_footer(doc)
+    _page_number_footers(doc)
     _drop_thumbnail(doc)
     lang = doc.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
@@ -371,7 +626,36 @@ def new_document(doc_title: str) -> DocxDocument:
     return doc
 
 
-# ---------------------------------------------------------------- saving
+# ---------------------------------------------------------------- finishing and saving
+
+
+def _row_tag(tr: Any) -> str | None:
+    text = "".join(t.text or "" for t in tr.iter(qn("w:t"))).strip()
+    return text if text.startswith("{%tr ") else None
+
+
+def finish(doc: DocxDocument) -> DocxDocument:
+    """The table rules, applied to every table of the body once it is built:
+
+    - the last two printed rows stay on one page (the one before the last is kept with it), so a form
+      never leaves a single row, its date say, alone on the next page; in a table that ends in a row
+      loop, the iteration before the last (unless the last row is already kept with the paragraph
+      after the table, see keep_with_previous: then that row goes along with it);
+    - a first row followed by a row loop ({%tr for …%}) is a header row: it repeats at the top of each
+      page the table runs onto (w:tblHeader) and stays with the first row under it;
+    - the paragraph just before a table stays with its first row.
+    """
+    for tbl in doc.element.body.findall(qn("w:tbl")):
+        if not _last_row_kept(tbl):
+            _keep_last_rows(tbl, 2, 2)
+        rows = tbl.findall(qn("w:tr"))
+        if len(rows) > 1 and (_row_tag(rows[1]) or "").startswith("{%tr for "):
+            _row_flag(rows[0], "tblHeader")
+            _keep_row(rows[0])
+        previous = tbl.getprevious()
+        if previous is not None and previous.tag == qn("w:p") and _tag_text(previous) is None:
+            Paragraph(previous, None).paragraph_format.keep_with_next = True
+    return doc
 
 
 def deterministic_bytes(doc: DocxDocument) -> bytes:

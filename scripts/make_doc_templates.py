@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
-from docx_layout import deterministic_bytes
+from docx_layout import deterministic_bytes, finish
 from templates_disclosure import TEMPLATES as DISCLOSURE
 from templates_filing import TEMPLATES as FILING
 from templates_penalty import TEMPLATES as PENALTY
@@ -30,7 +30,7 @@ def main(out_dir: Path = OUT_DIR) -> list[Path]:
     written = []
     for name, build in TEMPLATES.items():
         path = out_dir / name
-        path.write_bytes(deterministic_bytes(build()))
+        path.write_bytes(deterministic_bytes(finish(build())))
         written.append(path)
     return written
 

@@ -21,6 +21,8 @@ from docx_layout import (
     head,
     heading1,
     heading2,
+    keep_together,
+    mark,
     meeting_lines,
     new_document,
     numbered,
@@ -222,10 +224,12 @@ def hearing_record() -> DocxDocument:
         "当事人核对意见",
         "{% if payload.signed %}以上笔录已经核对，与所述一致。{% else %}（当事人或者其代理人拒绝签字或者盖章的，由听证主持人在笔录中注明）{% endif %}",
     )
+    signed = mark(doc)
     paragraph(doc)
     signature(doc, "当事人（代理人）签名：")
     signature(doc, "听证主持人签名：")
     signature(doc, "记录人签名：")
+    keep_together(doc, signed)
     return doc
 
 
@@ -309,10 +313,12 @@ def penalty_discussion_record() -> DocxDocument:
     body(doc, "{{ payload.conclusion }}")
     heading1(doc, "六、会议纪要")
     body(doc, "{{ payload.minutes }}")
+    signed = mark(doc)
     paragraph(doc)
     signature(doc, "主持人签名：")
     signature(doc, "记录人签名：")
     signature(doc, "出席人员签名：")
+    keep_together(doc, signed)
     return doc
 
 

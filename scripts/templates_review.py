@@ -17,6 +17,8 @@ from docx_layout import (
     form_row,
     heading1,
     heading2,
+    keep_together,
+    mark,
     meeting_lines,
     new_document,
     number_line,
@@ -111,10 +113,12 @@ def review_opinion() -> DocxDocument:
     heading1(doc, "四、是否需要补充材料")
     body(doc, "{% if payload.needs_supplement %}是{% else %}否{% endif %}")
     paragraph(doc)
+    signed = mark(doc)
     body(doc, "审核人：{{ actor.name }}", indent=False)
     body(doc, "法律职业资格证号：{{ actor.legal_qualification }}", indent=False)
     signature(doc, "法制机构负责人（签名）：")
     date_line(doc)
+    keep_together(doc, signed)
     return doc
 
 
@@ -148,12 +152,14 @@ def collective_discussion_record() -> DocxDocument:
     body(doc, "{{ payload.conclusion }}")
     heading1(doc, "七、会议纪要")
     body(doc, "{{ payload.minutes }}")
+    signed = mark(doc)
     paragraph(doc)
     signature(doc, "主持人签名：")
     signature(doc, "记录人签名：")
     signature(doc, "出席人员签名：")
     paragraph(doc)
     paragraph(doc)
+    keep_together(doc, signed)
     return doc
 
 

@@ -67,6 +67,21 @@ def drop_pg_database(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's soffice, for the PDF tests. Under CI=true a missing LibreOffice fails the run
+    (scripts/test installs it); elsewhere those tests skip with the reason."""
+    from review_workflow.adapters.pdf import find_converter
+
+    found = find_converter()
+    if found is None:
+        problem = "LibreOffice (soffice / libreoffice) is not on PATH; scripts/test installs it as root"
+        if IN_CI:
+            pytest.fail(f"CI requires LibreOffice. {problem}")
+        pytest.skip(problem)
+    return found
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":

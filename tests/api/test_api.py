@@ -9,6 +9,8 @@ import pytest
 from docx import Document as Docx
 from fastapi.testclient import TestClient
 
+from review_workflow.api.app import create_app
+from review_workflow.runtime import Runtime
 from tests.api.conftest import assert_error, auth, fire, ok
 from tests.conftest import DECIDE, RETURN, SUBMISSION, People, Person
 
@@ -64,6 +66,44 @@ def test_short_path_over_http_with_downloadable_documents(client: TestClient, pe
     text = "\n".join(p.text for p in Docx(io.BytesIO(r.content)).paragraphs)
     text += "\n".join(c.text for t in Docx(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells)
     assert opinion["number"] in text and "同意" in text
+
+
+def _approved_opinion(client: TestClient, people: People) -> dict[str, Any]:
+    case = create(client, people.handler)
+    case = ok(fire(client, people.handler, case, "submit", SUBMISSION))
+    ok(fire(client, people.reviewer, case, "approve", {"opinion": "同意"}))
+    detail = ok(client.get(f"/api/cases/{case['id']}", headers=auth(people.handler)))
+    return next(d for d in detail["documents"] if d["kind"] == "review_opinion")
+
+
+def test_document_as_pdf_without_libreoffice_is_501_in_chinese(rt: Runtime, people: People) -> None:
+    rt.settings = rt.settings.model_copy(update={"pdf_converter": "/nonexistent/soffice"})
+    client = TestClient(create_app(rt), raise_server_exceptions=False)
+    opinion = _approved_opinion(client, people)
+    r = client.get(opinion["url"] + "?format=pdf", headers=auth(people.handler))
+    assert_error(r, 501, "pdf_unavailable")
+    assert "LibreOffice" in r.json()["message"] and "PDF" in r.json()["message"]
+    assert client.get(opinion["url"], headers=auth(people.handler)).status_code == 200  # the .docx still is
+
+
+def test_document_as_pdf_is_converted_by_libreoffice(client: TestClient, people: People, soffice: str) -> None:
+    from pypdf import PdfReader
+
+    opinion = _approved_opinion(client, people)
+    r = client.get(opinion["url"] + "?format=pdf", headers=auth(people.handler))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    assert ".pdf" in r.headers["content-disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert opinion["number"] in "".join(text.split())
+
+
+def test_document_format_is_docx_or_pdf_and_the_501_is_documented(client: TestClient, people: People) -> None:
+    opinion = _approved_opinion(client, people)
+    assert_error(client.get(opinion["url"] + "?format=odt", headers=auth(people.handler)), 422, "invalid_request")
+    responses = client.get("/openapi.json").json()["paths"]["/api/cases/{case_id}/documents/{doc_id}"]["get"]["responses"]
+    assert "501" in responses and "application/pdf" in responses["200"]["content"]
 
 
 def test_whole_path_over_http(client: TestClient, people: People) -> None:

@@ -141,6 +141,11 @@ def decide_context() -> dict[str, Any]:
     return fired(ctx)
 
 
+# Each review template with the event that produces it in practice (the penalty ones: REALISTIC in
+# test_penalty_documents.py).
+REVIEW_REALISTIC = {SUBMISSION: submit_context, OPINION: return_context, DISCUSSION: decide_context}
+
+
 def lines(data: bytes) -> list[str]:
     return document_text(data).split("\n")
 
@@ -178,8 +183,7 @@ def paragraph_with(document: DocxDocument, text: str) -> Any:
 
 def render_realistic(template: Path) -> bytes:
     """Each template with the event that produces it in practice."""
-    make = {SUBMISSION: submit_context, OPINION: return_context, DISCUSSION: decide_context}[template]
-    return render_document(template, make())
+    return render_document(template, REVIEW_REALISTIC[template]())
 
 
 # ---------------------------------------------------------------- numbers and dates
@@ -226,7 +230,9 @@ def test_each_line_of_a_multi_line_text_becomes_its_own_indented_paragraph() -> 
     document = open_docx(render_document(DISCUSSION, decide_context()))
     first = paragraph_with(document, "会议认为事实清楚。")
     third = paragraph_with(document, "由承办机构送达。")
-    assert third.paragraph_format.first_line_indent == first.paragraph_format.first_line_indent == Pt(32)
+    assert third.paragraph_format.first_line_indent == first.paragraph_format.first_line_indent
+    for p in (first, third):  # two characters of the grid
+        assert p._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
     assert {east_asia(r._r) for r in third.runs} == {"仿宋_GB2312"}
 
 
@@ -493,16 +499,23 @@ def test_title_is_2hao_fangzheng_xiaobiaosong_centred(template: Path, name: str)
 
 
 @pytest.mark.parametrize("template", ALL_TEMPLATES, ids=lambda t: t.stem)
-def test_footer_numbers_pages_between_dashes_in_4hao_songti(template: Path) -> None:
-    footer = docx.Document(str(template)).sections[0].footer
-    p = footer.paragraphs[0]
-    assert p.alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
-    instr = "".join(t.text for t in p._p.iter(qn("w:instrText")))
-    assert instr.strip() == "PAGE"
-    assert p.text.startswith("— ") and p.text.endswith(" —")
-    for r in p.runs:
-        assert r.font.size == Pt(14)
-        assert east_asia(r._r) == "宋体"
+def test_footer_numbers_pages_between_dashes_in_4hao_songti_odd_right_even_left(template: Path) -> None:
+    document = docx.Document(str(template))
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[0]
+    for footer, align, side in (
+        (section.footer, WD_PARAGRAPH_ALIGNMENT.RIGHT, "right_indent"),
+        (section.even_page_footer, WD_PARAGRAPH_ALIGNMENT.LEFT, "left_indent"),
+    ):
+        p = footer.paragraphs[0]
+        assert p.alignment == align
+        assert getattr(p.paragraph_format, side) == Pt(14)  # one 4号 character in from the edge
+        instr = "".join(t.text for t in p._p.iter(qn("w:instrText")))
+        assert instr.strip() == "PAGE"
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+        for r in p.runs:
+            assert r.font.size == Pt(14)
+            assert east_asia(r._r) == "宋体"
 
 
 # ---------------------------------------------------------------- the run normaliser on any template

@@ -426,9 +426,9 @@ def render(template: Path, ctx: dict[str, Any] | None = None) -> list[str]:
 
 
 def sign_off(text: list[str]) -> list[str]:
-    """The last lines of a letter: the issuing agency, the date, the seal."""
+    """The last lines of a letter: the issuing agency, the date, and the seal area printed above them."""
     i = len(text) - 1 - text[::-1].index("（印章）")
-    return text[i - 2 : i + 1]
+    return [text[i + 1], text[i + 2], text[i]]
 
 
 # ---------------------------------------------------------------- 立案审批表

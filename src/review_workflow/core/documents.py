@@ -1,15 +1,28 @@
 """Render the .docx documents of a case from doc_templates/ and number them (文号).
 
 No database here: a context dict goes in, the bytes of a .docx come out.
+
+A template is compiled once (per file version) and then rendered many times. Compiling reads the
+package, gives every run of the parts that print (document, headers, footers, footnotes) its East-Asian
+font and zh-CN, turns their XML into Jinja text with docxtpl's own tag rules (`{%p %}`, `{%tr %}`,
+`{% vm %}`, …: docxtpl.DocxTemplate.patch_xml) and compiles that once. A render runs the compiled Jinja,
+splits multi-line text into paragraphs, repairs the tables a loop may have emptied, and writes a new zip
+in which every other part is copied as it is, still compressed. docxtpl itself parses and re-serialises
+the whole package on every render; the text that comes out is the same (tests/unit/test_renderer.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,6 +34,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from jinja2 import ChainableUndefined, Environment, Template, Undefined, nodes
+from lxml import etree  # type: ignore[import-untyped]
 
 from .masking import mask_id_number, mask_personal_info
 
@@ -191,32 +205,14 @@ def rmb_upper(value: Any) -> str:
     return "人民币" + words
 
 
-class _Environment(Environment):
-    """Compiles each template text once. docxtpl hands its patched XML to from_string on every render;
-    the text of one template is the same every time, and compiling it is a fifth of a render."""
-
-    _compiled: dict[str, Template]
-
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) >= 256:  # a bound, should templates be edited while running
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
-
-
-@cache
-def _jinja_env() -> Environment:
-    # ChainableUndefined: a missing key at any depth renders empty instead of failing the transition.
-    env = _Environment(
+def make_jinja_env() -> Environment:
+    """A new Jinja environment as templates are rendered with: autoescaped, our filters, and a missing
+    key at any depth rendering empty (ChainableUndefined) instead of failing the transition."""
+    env = Environment(
         autoescape=True,
         undefined=ChainableUndefined,
         finalize=lambda v: "" if v is None else v,
     )
-    env._compiled = {}
     env.filters["cn_number"] = cn_number
     env.filters["cn_date"] = cn_date
     env.filters["yuan"] = yuan
@@ -224,6 +220,11 @@ def _jinja_env() -> Environment:
     env.filters["mask_id"] = mask_id_number
     env.filters["mask_personal"] = mask_personal_info
     return env
+
+
+@cache
+def _jinja_env() -> Environment:
+    return make_jinja_env()
 
 
 def _clean(value: Any) -> Any:
@@ -280,18 +281,245 @@ def _repair_tables(root: Any) -> None:
             tbl.getparent().remove(tbl)
 
 
-def _story_roots(docx: Any) -> list[Any]:
-    roots = [docx.element]
-    for rel in docx.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
-            roots.append(rel.target_part.element)
-    return roots
+# ---------------------------------------------------------------- compiling a template
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+# The parts of the main document that docxtpl renders besides the document itself.
+_RENDERED_RELS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+}
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, 00:00: a render's bytes depend on its input only
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One part of the package: copied as it is (its compressed bytes), or rendered from `template`."""
+
+    name: bytes
+    method: int
+    crc: int
+    size: int
+    data: bytes  # compressed as stored in the template, for a copied part
+    template: Template | None = None
+    source: str = ""  # the Jinja text of a rendered part
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    entries: tuple[_Entry, ...]
+
+    @property
+    def sources(self) -> list[str]:
+        """The Jinja text of every rendered part (document, headers, footers, footnotes)."""
+        return [e.source for e in self.entries if e.template is not None]
+
+
+def _rels_targets(z: zipfile.ZipFile, part: str, types: set[str]) -> list[str]:
+    """Package names of the internal targets of `part`'s relationships of the given types."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in z.namelist():
+        return []
+    out = []
+    for rel in etree.fromstring(z.read(rels)).iter(f"{{{_REL}}}Relationship"):
+        if rel.get("Type") in types and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            out.append(target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target)))
+    return out
+
+
+def _rendered_parts(z: zipfile.ZipFile) -> list[str]:
+    main = _rels_targets(z, "", {_OFFICE_DOCUMENT}) or ["word/document.xml"]
+    return main[:1] + _rels_targets(z, main[0], _RENDERED_RELS)
+
+
+def _jinja_source(part_xml: bytes) -> str:
+    """A part's XML as the Jinja text to compile: every run with its East-Asian font and zh-CN, then
+    docxtpl's tag rules, then each paragraph on its own line (as docxtpl does, so an error's line number
+    points near the paragraph)."""
+    root = etree.fromstring(part_xml)
+    for r in root.iter(qn("w:r")):
+        _ensure_east_asian(r)
+    patched = _patcher().patch_xml(etree.tostring(root, encoding="unicode"))
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+
+
+@cache
+def _patcher() -> DocxTemplate:
+    return DocxTemplate("")  # patch_xml uses no state of the instance
+
+
+def _raw_data(path: Path, info: zipfile.ZipInfo) -> bytes:
+    """The stored (compressed) bytes of one zip entry, read past its local header."""
+    with path.open("rb") as f:
+        f.seek(info.header_offset)
+        header = f.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"{path}: bad local header for {info.filename}")
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        f.seek(info.header_offset + 30 + name_len + extra_len)
+        return f.read(info.compress_size)
+
+
+def compile_template(path: Path) -> CompiledTemplate:
+    """Read and compile a template; a Jinja syntax error raises TemplateSyntaxError."""
+    env = _jinja_env()
+    entries = []
+    with zipfile.ZipFile(path) as z:
+        rendered = set(_rendered_parts(z))
+        for info in z.infolist():
+            name = info.filename.encode("utf-8")
+            data = z.read(info)
+            text = data.decode("utf-8", "replace") if info.filename == "docProps/core.xml" else ""
+            if info.filename in rendered:
+                source = _jinja_source(data)
+                entries.append(_Entry(name, 0, 0, 0, b"", env.from_string(source), source))
+            elif "{{" in text or "{%" in text:  # properties (title, subject …) written with Jinja
+                entries.append(_Entry(name, 0, 0, 0, b"", env.from_string(text), text))
+            elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                entries.append(_Entry(name, zipfile.ZIP_DEFLATED, info.CRC, info.file_size, zlib.compress(data, 6)[2:-4]))
+            else:
+                raw = _raw_data(path, info)
+                entries.append(_Entry(name, info.compress_type, info.CRC, info.file_size, raw))
+    return CompiledTemplate(tuple(entries))
+
+
+_COMPILED: dict[Path, tuple[tuple[int, int], CompiledTemplate]] = {}
+
+
+def compiled_template(path: Path) -> CompiledTemplate:
+    """The compiled template, compiled again when the file changes (its mtime or size)."""
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _COMPILED.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    compiled = compile_template(path)
+    if len(_COMPILED) >= 256:  # a bound, should templates be edited while running
+        _COMPILED.clear()
+    _COMPILED[path] = (stamp, compiled)
+    return compiled
+
+
+# ---------------------------------------------------------------- rendering
+
+_LISTING = re.compile("[\a\t\f]")
+_PPR = re.compile(r"<w:pPr>.*?</w:pPr>", re.DOTALL)
+_RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.DOTALL)
+_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_KEEP_NEXT = re.compile(r"<w:keepNext(?: [^>]*)?/>")
+# What _repair_tables looks for: a cell that ends without a paragraph, a table without rows.
+_BROKEN_TABLE = re.compile(r"(?:<w:tc>|</w:tcPr>|</w:tbl>)\s*</w:tc>|</w:tblGrid>\s*</w:tbl>|<w:tblGrid/>\s*</w:tbl>")
+
+
+def _split_paragraph(p_xml: str) -> str:
+    """One paragraph whose text holds \\a (a line of a multi-line value), \\t or \\f, as docxtpl's
+    resolve_listing writes it: \\a starts a new paragraph with the same paragraph and run properties,
+    \\t is a tab, \\f a page break. A keep-with-next stays on the last of the new paragraphs only, so a
+    long text does not become one block that cannot break across pages."""
+    found = _PPR.search(p_xml)
+    ppr = found.group(0) if found else ""
+    loose = _KEEP_NEXT.sub("", ppr)
+    breaks = p_xml.count("\a") + p_xml.count("\f")
+    if breaks and loose != ppr:
+        p_xml = p_xml.replace(ppr, loose, 1)
+    seen = 0
+
+    def new_paragraph(rpr: str, page_break: bool = False) -> str:
+        nonlocal seen
+        seen += 1
+        props = ppr if seen == breaks else loose
+        head = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>' if page_break else ""
+        return f'</w:t></w:r></w:p>{head}<w:p>{props}<w:r>{rpr}<w:t xml:space="preserve">'
+
+    def run(m: re.Match[str]) -> str:
+        found_rpr = _RPR.search(m.group(0))
+        rpr = found_rpr.group(0) if found_rpr else ""
+
+        def text(t: re.Match[str]) -> str:
+            out = []
+            for ch in t.group(0):
+                if ch in "\a\f":
+                    out.append(new_paragraph(rpr, page_break=ch == "\f"))
+                elif ch == "\t":
+                    out.append(f'</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}<w:t xml:space="preserve">')
+                else:
+                    out.append(ch)
+            return "".join(out)
+
+        return _TEXT.sub(text, m.group(0))
+
+    return _RUN.sub(run, p_xml)
+
+
+def _resolve_listing(xml: str) -> str:
+    """Split the paragraphs whose text holds \\a, \\t or \\f (see _split_paragraph); the rest is untouched."""
+    out, pos = [], 0
+    for m in _LISTING.finditer(xml):
+        if m.start() < pos:
+            continue
+        start = max(xml.rfind("<w:p>", 0, m.start()), xml.rfind("<w:p ", 0, m.start()))
+        end = xml.find("</w:p>", m.start()) + len("</w:p>")
+        out.append(xml[pos:start])
+        out.append(_split_paragraph(xml[start:end]))
+        pos = end
+    out.append(xml[pos:])
+    return "".join(out)
+
+
+def _render_part(template: Template, context: dict[str, Any]) -> bytes:
+    xml = template.render(context)
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if _LISTING.search(xml):
+        xml = _resolve_listing(xml)
+    if _BROKEN_TABLE.search(xml):
+        root = etree.fromstring(xml)
+        _repair_tables(root)
+        xml = etree.tostring(root, encoding="unicode")
+    if not xml.startswith("<?xml"):
+        xml = _XML_DECLARATION + xml
+    return xml.encode("utf-8")
+
+
+def _zip(entries: list[tuple[_Entry, bytes | None]]) -> bytes:
+    """A zip of the entries: a copied entry as stored, a rendered one deflated. No data descriptors, no
+    extra fields, fixed timestamps."""
+    out = bytearray()
+    central = bytearray()
+    for entry, rendered in entries:
+        if rendered is None:
+            method, crc, size, data = entry.method, entry.crc, entry.size, entry.data
+        else:
+            method, crc, size = zipfile.ZIP_DEFLATED, zlib.crc32(rendered), len(rendered)
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+            data = deflate.compress(rendered) + deflate.flush()
+        offset = len(out)
+        fields = (20, 0, method, 0, _DOS_DATE, crc, len(data), size, len(entry.name))
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + entry.name + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset) + entry.name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), len(out), 0)
+    return bytes(out + central + end)
 
 
 def render_document(template_path: Path, context: dict[str, Any]) -> bytes:
-    """Render one template with the case context; every run ends up with an East-Asian font and zh-CN."""
+    """Render one template with the case context; every run has an East-Asian font and zh-CN."""
+    compiled = compiled_template(template_path)
+    ctx = _clean(context)
+    return _zip([(e, None if e.template is None else _render_part(e.template, ctx)) for e in compiled.entries])
+
+
+def render_with_docxtpl(template_path: Path, context: dict[str, Any]) -> bytes:
+    """The same document rendered by docxtpl itself (parse, render, re-serialise the whole package):
+    the reference the tests and the benchmark compare render_document with."""
     tpl = DocxTemplate(str(template_path))
-    tpl.render(_clean(context), jinja_env=_jinja_env(), autoescape=True)
+    tpl.render(_clean(context), jinja_env=make_jinja_env(), autoescape=True)
     for root in _story_roots(tpl.docx):
         _repair_tables(root)
         for r in list(root.iter(qn("w:r"))):
@@ -299,6 +527,14 @@ def render_document(template_path: Path, context: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def _story_roots(docx: Any) -> list[Any]:
+    roots = [docx.element]
+    for rel in docx.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            roots.append(rel.target_part.element)
+    return roots
 
 
 def _block_text(container: Any, seen: set[Any]) -> list[str]:
@@ -319,17 +555,6 @@ def document_text(data: bytes) -> str:
     """The text of every body paragraph and table cell, one paragraph per line, in reading order."""
     doc = Document(io.BytesIO(data))
     return "\n".join(_block_text(doc, set()))
-
-
-def _template_sources(template_path: Path) -> list[str]:
-    """The Jinja text of a template's body, headers and footers, as docxtpl renders it."""
-    tpl = DocxTemplate(str(template_path))
-    doc = Document(str(template_path))
-    sources = [tpl.patch_xml(tpl.xml_to_string(doc._element.body))]
-    for rel in doc.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
-            sources.append(tpl.patch_xml(tpl.xml_to_string(rel.target_part.element)))
-    return sources
 
 
 class TemplateUse(NamedTuple):
@@ -355,6 +580,19 @@ def _chain(node: nodes.Node) -> tuple[str, ...] | None:
             return (node.name, *reversed(parts))
         else:
             return None
+
+
+@lru_cache(maxsize=256)
+def _sources_of(template_path: Path, stamp: tuple[int, int]) -> tuple[str, ...]:
+    with zipfile.ZipFile(template_path) as z:
+        return tuple(_jinja_source(z.read(name)) for name in _rendered_parts(z))
+
+
+def _template_sources(template_path: Path) -> tuple[str, ...]:
+    """The Jinja text of a template's document, headers, footers and footnotes: what render_document
+    compiles (parsed here without compiling, so a syntax error is reported, not raised at load)."""
+    st = template_path.stat()
+    return _sources_of(template_path, (st.st_mtime_ns, st.st_size))
 
 
 def template_use(template_path: Path) -> TemplateUse:
@@ -390,14 +628,30 @@ def template_problems(use: TemplateUse, allowed: dict[str, frozenset[str] | None
     return problems
 
 
+_COLUMN_LOOP = re.compile(r"{%-?\s*tc\s")
+
+
+def has_column_loop(template_path: Path) -> bool:
+    """docxtpl's {%tc %} repeats table cells and then fixes the table's column count; render_document
+    does not do that fix, so such a template is refused at load."""
+    with zipfile.ZipFile(template_path) as z:
+        texts = [re.sub(r"<[^>]+>", "", z.read(name).decode("utf-8", "replace")) for name in _rendered_parts(z)]
+    return any(_COLUMN_LOOP.search(text) for text in texts)
+
+
 __all__ = [
     "CONTEXT_KEYS",
+    "CompiledTemplate",
     "cn_date",
     "cn_number",
+    "compile_template",
+    "compiled_template",
     "document_text",
     "format_chinese_date",
     "format_document_number",
+    "make_jinja_env",
     "render_document",
+    "render_with_docxtpl",
     "rmb_upper",
     "template_problems",
     "template_use",

@@ -112,3 +112,17 @@ class CalendarNotPublished(WorkflowError):
     def __init__(self, year: int, message: str | None = None) -> None:
         super().__init__(message or f"{year}年的节假日安排尚未发布或未导入，无法计算期限")
         self.year = year
+
+
+class PdfUnavailable(WorkflowError):
+    """No converter (LibreOffice) on this server: the document exists, only not as PDF."""
+
+    code = "pdf_unavailable"
+    status = 501
+
+
+class PdfConversionFailed(WorkflowError):
+    """The converter is there but failed or overran its time."""
+
+    code = "pdf_conversion_failed"
+    status = 503

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import yaml
 from docx.opc.exceptions import OpcError
@@ -31,7 +32,14 @@ from .definitions import (
     RuleChoice,
     TransitionSpec,
 )
-from .documents import DEADLINE_KEYS, DOCUMENT_CONTEXT, TemplateUse, template_problems, template_use
+from .documents import (
+    DEADLINE_KEYS,
+    DOCUMENT_CONTEXT,
+    TemplateUse,
+    has_column_loop,
+    template_problems,
+    template_use,
+)
 from .errors import DefinitionError, WorkflowError
 from .guards import CONDITIONS, GUARDS, Named, param_paths, params_problems
 
@@ -249,11 +257,13 @@ def _check_documents(d: Definition, ctx: Context) -> list[Problem]:
         except TemplateSyntaxError as exc:
             problems.append((at, f"{doc.template}：模板语法错误（第 {exc.lineno} 行附近）：{exc.message}"))
             continue
-        except (OSError, ValueError, KeyError, OpcError) as exc:  # not a .docx (no zip, or no document part)
+        except (OSError, ValueError, KeyError, OpcError, BadZipFile) as exc:  # not a .docx (no zip, no document part)
             problems.append((at, f"{doc.template}：无法读取文书模板（{exc}）"))
             continue
         issuing = [t for t in d.transitions if any(ref.name == key for ref in t.documents)]
         found = template_problems(use, DOCUMENT_CONTEXT) + _template_fields(d, use, issuing)
+        if has_column_loop(path):
+            found.append("不支持按列循环（{%tc %}）：渲染时不调整表格的列数")
         problems += [(at, f"{doc.template}：{p}") for p in found]
     return problems
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..adapters.pdf import PdfSettings, docx_to_pdf
 from ..core.definitions import TransitionSpec
 from ..core.errors import InvalidInput, NotFound
 from ..core.guards import GuardContext
@@ -174,13 +175,19 @@ def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
         return TasksPublic(data=tasks, count=len(tasks))
 
 
-def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int) -> tuple[str, bytes]:
-    """The file name and bytes of one document of a case the user may see."""
+def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int, *, as_pdf: bool = False) -> tuple[str, bytes]:
+    """The file name and bytes of one document of a case the user may see: the stored .docx, or its PDF
+    converted on request (after the transaction: a conversion takes seconds). PdfUnavailable where no
+    converter is installed."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
         load_case(session, user, case_id)
         doc = _document(session, case_id, doc_id)
-        return f"{doc.title}-{doc.number or doc.id}.docx", doc.content
+        name, content = f"{doc.title}-{doc.number or doc.id}", doc.content
+    if not as_pdf:
+        return f"{name}.docx", content
+    settings = PdfSettings(converter=rt.settings.pdf_converter, timeout_seconds=rt.settings.pdf_timeout_seconds)
+    return f"{name}.pdf", docx_to_pdf(content, settings)
 
 
 def _document(session: Session, case_id: int, doc_id: int) -> Document:

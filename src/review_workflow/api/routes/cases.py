@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 
-from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, TasksPublic
+from ...schemas import CaseCreate, CaseDetail, CasePublic, CasesPublic, ErrorPublic, TasksPublic
 from ...services import cases, queries
 from ..deps import CurrentUser, ExpectedVersion, PageNo, PageSize, RowId, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 ERRORS = error_responses(401, 403, 404, 409, 422, 428)
 
 
@@ -50,19 +51,37 @@ def fire_event(
     return cases.fire(rt, case_id, event, user, payload or {}, version)
 
 
+PDF_UNAVAILABLE = {
+    "model": ErrorPublic,
+    "description": "服务器未安装 LibreOffice，无法转换为 PDF（code: pdf_unavailable）；.docx 仍可下载",
+}
+PDF_FAILED = {"model": ErrorPublic, "description": "转换失败或超时（code: pdf_conversion_failed）"}
+
+
 @router.get(
     "/cases/{case_id}/documents/{doc_id}",
-    summary="下载文书（.docx）",
+    summary="下载文书（.docx，或 ?format=pdf 转换为 PDF）",
     response_class=Response,
-    responses={200: {"content": {DOCX: {}}}, **ERRORS},
+    responses={
+        200: {"content": {DOCX: {}, PDF: {}}, "description": "文书文件"},
+        **ERRORS,
+        501: PDF_UNAVAILABLE,
+        503: PDF_FAILED,
+    },
 )
-def download_document(rt: RuntimeDep, user: CurrentUser, case_id: RowId, doc_id: RowId) -> Response:
-    filename, content = queries.get_document(rt, user, case_id, doc_id)
+def download_document(
+    rt: RuntimeDep,
+    user: CurrentUser,
+    case_id: RowId,
+    doc_id: RowId,
+    format: Annotated[Literal["docx", "pdf"], Query(description="docx（默认，存档原件）或 pdf（由 LibreOffice 转换）")] = "docx",
+) -> Response:
+    filename, content = queries.get_document(rt, user, case_id, doc_id, as_pdf=format == "pdf")
     return Response(
         content,
-        media_type=DOCX,
+        media_type=PDF if format == "pdf" else DOCX,
         headers={
-            "Content-Disposition": f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"
+            "Content-Disposition": f"attachment; filename=\"document-{doc_id}.{format}\"; filename*=UTF-8''{quote(filename)}"
         },
     )
 
