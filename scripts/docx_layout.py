@@ -226,7 +226,10 @@ def body(container: Container, text: str, *, indent: bool = True) -> Paragraph:
 
 def number_line(doc: DocxDocument) -> Paragraph:
     paragraph(doc, keep_next=True)  # GB/T 9704: one blank line below the title
-    return paragraph(doc, "编号：{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True)
+    # An unnumbered form (series: null) prints no number line text at all.
+    return paragraph(
+        doc, "{% if doc.number %}编号：{{ doc.number }}{% endif %}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True
+    )
 
 
 def signature(doc: DocxDocument, label: str) -> Paragraph:
@@ -248,7 +251,8 @@ def head(doc: DocxDocument, doc_title: str, *, issuer: str = "agency", number_la
     title(doc, "{{ " + issuer + ".name }}")
     title(doc, doc_title)
     paragraph(doc, keep_next=True)
-    paragraph(doc, number_label + "{{ doc.number }}", align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True)
+    number = "{% if doc.number %}" + number_label + "{{ doc.number }}{% endif %}"  # unnumbered: no label either
+    paragraph(doc, number, align=WD_PARAGRAPH_ALIGNMENT.RIGHT, keep_next=True)
 
 
 def addressee(doc: DocxDocument, name: str) -> Paragraph:
@@ -676,7 +680,7 @@ def meeting_lines(doc: DocxDocument) -> None:
     for line in (
         "案由：{{ case.title }}",
         "当事人：{{ case.party }}",
-        "时间：{{ doc.date }}",
+        "时间：{{ payload.held_on|cn_date or doc.date }}",
         "地点：{{ payload.place }}",
         "主持人：{{ payload.host }}",
         "出席人员：{{ payload.attendees|join('、') }}",

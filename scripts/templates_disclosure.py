@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
-from docx_layout import FORM_WIDTHS, form_row, head, heading1, new_document, table
+from docx_layout import FORM_WIDTHS, form_row, head, heading1, new_document, table, tag_row
 
 
 def disclosure_notice() -> DocxDocument:
@@ -30,6 +30,10 @@ def disclosure_notice() -> DocxDocument:
     )
     form_row(t, "执法结论", "{{ data.conclusion|mask_personal }}")
     form_row(t, "依据", "{{ data.legal_basis|mask_personal }}")
+    tag_row(t, "{%tr if event == 'correct' %}")  # a correction says what it corrected, and when
+    form_row(t, "更正说明", "{{ payload.correction|mask_personal }}")
+    form_row(t, "更正日期", "{{ doc.date }}")
+    tag_row(t, "{%tr endif %}")
     form_row(t, "决定日期", "{{ data.decision_date|cn_date }}")
     form_row(t, "公示日期", "{{ events.publish.published_on|cn_date or doc.date }}")
     return doc

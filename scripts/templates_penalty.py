@@ -64,6 +64,15 @@ def _notice_facts(doc: DocxDocument) -> None:
     heading1(doc, "{% if payload.evidence %}四{% else %}三{% endif %}、拟作出的行政处罚")
     body(doc, "本机关拟对你（单位）作出如下行政处罚：")
     body(doc, "{{ payload.proposed_penalty }}")
+    tag(doc, "{%p if payload.proposed_types %}")
+    body(
+        doc,
+        "（处罚种类：{{ payload.proposed_types|join('、') }}"
+        "{% if payload.proposed_fine %}；拟罚款{{ payload.proposed_fine|yuan }}{% endif %}"
+        "{% if payload.proposed_illegal_gains %}；拟没收违法所得{{ payload.proposed_illegal_gains|yuan }}{% endif %}"
+        "{% if payload.proposed_illegal_property_value %}；拟没收非法财物价值{{ payload.proposed_illegal_property_value|yuan }}{% endif %}）",
+    )
+    tag(doc, "{%p endif %}")
 
 
 # ---------------------------------------------------------------- 立案审批表
@@ -502,9 +511,17 @@ def service_receipt() -> DocxDocument:
     form_row(t, "受送达人", "{{ payload.recipient }}")
     form_row(t, "送达地点", "{{ payload.place }}")
     form_row(t, "送达方式", "{{ payload.method }}")
+    tag_row(t, "{%tr if payload.witnesses %}")
+    form_row(t, "见证人", "{{ payload.witnesses|join('、') }}")
+    tag_row(t, "{%tr endif %}")
     form_row(t, "送达日期", "{{ payload.served_on|cn_date }}")
     form_row(t, "受送达人签名", _signature_cell)
-    form_row(t, "送达人", "{{ case.handler_name }}")
+    form_row(
+        t,
+        "送达人",
+        "{% if payload.servers %}{% for id in payload.servers %}{{ people[id].name }}{% if not loop.last %}、{% endif %}"
+        "{% endfor %}{% else %}{{ case.handler_name }}{% endif %}",
+    )
     form_row(t, "备注", _service_remark)
     return doc
 

@@ -50,7 +50,9 @@ def review_submission_form() -> DocxDocument:
     number_line(doc)
     t = table(doc, FORM_WIDTHS)
     form_row(t, "送审单位", "{{ agency.name }}")
-    form_row(t, "承办人", "{{ case.handler_name }}")
+    form_row(
+        t, "承办人", "{{ case.handler_name }}{% if actor.certificate_no %}（执法证号：{{ actor.certificate_no }}）{% endif %}"
+    )
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
     # Submitting and resubmitting update the case fields summary and proposed_decision.
@@ -115,7 +117,11 @@ def review_opinion() -> DocxDocument:
     paragraph(doc)
     signed = mark(doc)
     body(doc, "审核人：{{ actor.name }}", indent=False)
-    body(doc, "法律职业资格证号：{{ actor.legal_qualification }}", indent=False)
+    body(
+        doc,
+        "法律职业资格证号：{{ actor.legal_qualification or '无（2021年7月15日前已从事法制审核）' }}",
+        indent=False,
+    )
     signature(doc, "法制机构负责人（签名）：")
     date_line(doc)
     keep_together(doc, signed)

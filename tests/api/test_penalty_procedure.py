@@ -176,9 +176,12 @@ def _proposed_with(client: TestClient, people: People, party: str, fields: dict[
 
 def test_closure_and_a_citizens_licence_are_not_major_penalties_under_168(client: TestClient, people: People) -> None:
     closed = _proposed_with(client, people, ORG, ORG_FIELDS, ["责令关闭"])
+    body = assert_error(fire(client, people.agency_head, closed, "decide_penalty", DECIDE), 403, "guard_rejected")
+    assert "履行方式和期限" in body["message"]  # art. 59 (四): with no sum to pay, the proposal must say how
+    closed = move(client, people.handler, closed, "propose_decision", proposal(0, types=["责令关闭"], payment="自收到本决定书之日起停止经营活动。"))
     assert move(client, people.agency_head, closed, "decide_penalty", DECIDE)["state"] == "decided"
     assert children(client, people, closed) == ["enforcement_disclosure"]  # no filing demanded
-    licence = _proposed_with(client, people, PERSON, PERSON_FIELDS, ["吊销许可证件"])
+    licence = _proposed_with(client, people, PERSON, PERSON_FIELDS, ["吊销许可证件"], payment="自收到本决定书之日起交回许可证。")
     move(client, people.agency_head, licence, "decide_penalty", DECIDE)
     assert children(client, people, licence) == ["enforcement_disclosure"]
 

@@ -399,7 +399,7 @@ def test_missing_data_dict_and_none_values_render_blank() -> None:
     ctx["actor"]["legal_qualification"] = None
     text = lines(render_document(OPINION, ctx))
     assert after(text, "收案日期") == ""
-    assert "法律职业资格证号：" in text
+    assert "法律职业资格证号：无（2021年7月15日前已从事法制审核）" in text
 
 
 def test_control_characters_pasted_into_a_field_are_dropped() -> None:
@@ -413,7 +413,7 @@ def test_control_characters_pasted_into_a_field_are_dropped() -> None:
 
 def test_template_names_only_context_keys() -> None:
     used = {t.name: {c[0] for c in template_use(t).chains} for t in ALL_TEMPLATES}
-    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
+    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "actor", "payload", "data", "events"}
     assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data", "events", "choices"}
     assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
     assert all(names <= CONTEXT_KEYS for names in used.values())

@@ -613,7 +613,7 @@ def test_penalty_discussion_record_shows_meeting_proposed_penalty_and_views() ->
     for expected in (
         "案由：郑州某某有限公司销售不合格产品案",
         f"当事人：{PARTY}",
-        "时间：2026年2月13日",
+        "时间：2026年2月10日",  # the day it was held
         "地点：局三楼会议室",
         "主持人：王局长",
         "出席人员：王局长、赵副局长、钱主任",
@@ -957,11 +957,11 @@ EXPECTED_NAMES = {
     "penalty_discussion_record.docx": {"doc", "agency", "case", "payload", "events"},
     "penalty_decision.docx": {"doc", "agency", "case", "payload", "data", "events"},
     "credit_repair_notice.docx": {"doc", "agency", "case", "data"},
-    "service_receipt.docx": {"doc", "agency", "case", "payload"},
+    "service_receipt.docx": {"doc", "agency", "case", "payload", "people"},
     "closing_approval.docx": {"doc", "agency", "case", "actor", "payload", "data", "events"},
     "filing_report.docx": {"doc", "agency", "counterpart", "case", "payload", "data"},
     "correction_notice.docx": {"doc", "agency", "issuer", "case", "payload", "data", "deadlines"},
-    "disclosure_notice.docx": {"doc", "agency", "case", "data", "events"},
+    "disclosure_notice.docx": {"doc", "agency", "case", "data", "events", "event", "payload"},
 }
 
 

@@ -86,3 +86,26 @@ def test_the_dashboard_shows_the_three_rates_by_month(
     assert section.count('<svg class="chart"') == 3
     others = text_of(html[html.index('data-testid="on-time"') :])
     assert "陈述申辩和听证申请期间" not in others and "法制审核期限" not in others
+
+
+def test_the_demo_obeys_the_procedure_it_shows(rt: Runtime, demo: dict[str, int]) -> None:
+    """立案, decisions and 结案 by the agency head; no date before the step it follows, none in the future."""
+    from sqlalchemy import select
+
+    from review_workflow.storage.models import AuditEvent, Instance, User
+
+    with rt.sessions() as session:
+        heads = {u.id for u in session.scalars(select(User)).unique() if "agency_head" in u.roles}
+        rows = session.execute(
+            select(AuditEvent.event, AuditEvent.actor_id, Instance.workflow, Instance.events)
+            .join(Instance, Instance.id == AuditEvent.instance_id)
+            .where(Instance.workflow == "penalty_case")
+        ).all()
+    decided = [(event, actor) for event, actor, _, _ in rows if event in ("register", "decide_penalty", "decide_no_penalty", "close")]
+    assert decided and all(actor in heads for _, actor in decided)
+    for _, _, _, events in rows:
+        register, notify = events.get("register"), events.get("notify")
+        if register and notify:
+            assert register["on"] <= notify["served_on"] <= "2026-03-02"
+        if "decide_penalty" in events:
+            assert events["propose_decision"]["on"] <= events["decide_penalty"]["decision_date"] <= "2026-03-02"
