@@ -86,11 +86,11 @@ def demo(
     """写入演示数据：机关、各角色用户、处于不同状态的案件。"""
     from .services.admin import init_database
     from .services.demo import load_demo
-    from .storage.models import Base
+    from .storage.migrate import drop_all
 
     rt = runtime()
     if reset:
-        Base.metadata.drop_all(rt.db)
+        drop_all(rt.db)
     init_database(rt)
     users = load_demo(rt)
     tokens.parent.mkdir(parents=True, exist_ok=True)
