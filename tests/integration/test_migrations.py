@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +23,16 @@ from review_workflow.services.admin import schema_options, verify_audit
 from review_workflow.services.cases import fire
 from review_workflow.storage import migrate
 from review_workflow.storage.db import UnitOfWork, make_engine
-from review_workflow.storage.models import ApiToken, AuditEvent, Deadline, Document, DocumentCounter, Instance, User
-from tests.conftest import pin_clock
+from review_workflow.storage.models import (
+    ApiToken,
+    AuditEvent,
+    Deadline,
+    Document,
+    DocumentCounter,
+    Instance,
+    User,
+)
+from tests.conftest import PG_ADMIN_URL, drop_pg_database, new_pg_database, pin_clock
 from tests.integration import previous_release as old
 
 UPGRADE_DAY = "2026-03-03T10:00:00+08:00"
@@ -98,16 +108,29 @@ def _schema(url: str) -> dict[str, Any]:
         engine.dispose()
 
 
-def test_revision_0001_is_the_schema_of_the_previous_release(database_url: str, request: pytest.FixtureRequest) -> None:
+@contextmanager
+def another_database(url: str, tmp_path: Path) -> Iterator[str]:
+    """A second empty database of the same kind as `url`."""
+    if url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    name, other = new_pg_database(PG_ADMIN_URL)
+    try:
+        yield other
+    finally:
+        drop_pg_database(PG_ADMIN_URL, name)
+
+
+def test_revision_0001_is_the_schema_of_the_previous_release(database_url: str, tmp_path: Path) -> None:
     old.load(database_url)
     made_by_old_init = _schema(database_url)
-    other = request.getfixturevalue("second_database_url")
-    engine = make_engine(other)
-    try:
-        migrate.upgrade(engine, migrate.DataOptions(workflows_dir=Settings().workflows_dir), target="0001")
-    finally:
-        engine.dispose()
-    assert _schema(other) == made_by_old_init
+    with another_database(database_url, tmp_path) as other:
+        engine = make_engine(other)
+        try:
+            migrate.upgrade(engine, migrate.DataOptions(workflows_dir=Settings().workflows_dir), target="0001")
+        finally:
+            engine.dispose()
+        assert _schema(other) == made_by_old_init
 
 
 def test_every_case_audit_event_and_document_is_intact_after_the_upgrade(upgraded: Runtime, database_url: str) -> None:
@@ -157,7 +180,7 @@ def test_event_records_are_rebuilt_from_the_audit_trail_and_data_keeps_only_case
     assert executed.events["notify"]["served_on"] == "2026-01-31" and executed.events["serve"]["served_on"] == "2026-03-02"
     assert executed.events["decide_penalty"]["fine_amount"] == 8000.5
     assert executed.data == {
-        "party_type": "organization", "party_address": "郑州市金水区某路1号", "case_source": "监督检查",
+        "party_type": "organization", "party_address": "郑州市金水区某路1号", "legal_representative": "王某", "case_source": "监督检查",
         "decision_no": next(d["number"] for d in old.rows("documents") if d["instance_id"] == made["executed"] and d["kind"] == "penalty_decision"),
     }
     seqs = {r["event"]: r["seq"] for r in old.rows("audit_events") if r["instance_id"] == made["executed"]}
@@ -209,7 +232,7 @@ def test_old_penalty_cases_in_flight_go_on_under_the_new_definition(upgraded: Ru
             select(Deadline).where(Deadline.instance_id == made["hearing"], Deadline.timer == "decision_period")
         ).one()
         assert (period.status, period.pauses) == ("paused", [["2026-03-02", None]])
-        due_before = period.due
+        period_id, due_before = period.id, period.due
     hearing = {"notified_on": "2026-03-03", "hearing_date": "2026-03-13", "hearing_time": "上午9时",
                "hearing_place": "本局听证室", "host": li, "public": True}
     assert step(made["hearing"], "notify_hearing", zhang, hearing) == "hearing_scheduled"
@@ -218,7 +241,7 @@ def test_old_penalty_cases_in_flight_go_on_under_the_new_definition(upgraded: Ru
             "record_summary": "要点", "opinion": "维持", "signed": True}
     assert step(made["hearing"], "hold_hearing", zhang, held) == "heard"
     with UnitOfWork(rt.sessions) as session:
-        period = session.get(Deadline, period.id)
+        period = session.get(Deadline, period_id)
         assert period is not None and period.status == "open" and period.pauses == [["2026-03-02", "2026-03-13"]]
         assert period.due > due_before
     # 待作出决定 → 拟定处理意见: the head decides on the proposal (处罚决定审批表) made now.
@@ -240,7 +263,7 @@ def test_old_penalty_cases_in_flight_go_on_under_the_new_definition(upgraded: Ru
     assert verify_audit(rt).intact
 
 
-def test_upgrading_twice_changes_nothing_and_an_unknown_workflow_stops_it(database_url: str, tmp_path: Any) -> None:
+def test_upgrading_twice_changes_nothing_and_an_unknown_workflow_stops_it(database_url: str, tmp_path: Path) -> None:
     old.load(database_url)
     rt = runtime(database_url)
     try:

@@ -86,7 +86,6 @@ def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration without an ini file: the scripts in `storage/migrations/`."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("version_locations", str(MIGRATIONS / "versions"))
     if url:
         cfg.set_main_option("sqlalchemy.url", url)
     return cfg
