@@ -104,17 +104,18 @@ def _shown_url(url: str) -> str:
     return scheme + sep + rest
 
 
-def runtime(*, create: bool = False) -> Runtime:
-    """The runtime of a command. A SQLite file that is not there is made only by the commands that
-    create the schema (`create`); the others say so instead of working on an empty new file."""
+def runtime(*, create: bool = False, database: bool = True) -> Runtime:
+    """The runtime of a command (the definitions are checked first). A SQLite file that is not there is
+    made only by the commands that create the schema (`create`); the others that use the database say
+    so instead of working on an empty new file."""
     settings = Settings()
     path = _sqlite_path(settings.database_url)
-    if path is not None:
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif not path.exists():
-            raise InvalidInput(f"数据库文件 {path} 不存在：请先运行 review-workflow init（或 scripts/run）")
-    return build_runtime(settings)
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    rt = build_runtime(settings)
+    if path is not None and database and not create and not path.exists():
+        raise InvalidInput(f"数据库文件 {path} 不存在：请先运行 review-workflow init（或 scripts/run）")
+    return rt
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -272,7 +273,7 @@ WorkflowName = Annotated[str, typer.Argument(metavar="流程名", help="流程�
 @friendly
 def workflows_list() -> None:
     """列出已加载的流程。"""
-    for wf in runtime().workflows.values():
+    for wf in runtime(database=False).workflows.values():
         d = wf.definition
         typer.echo(f"{d.name:<28} {d.title}  ({len(d.states)} 个状态, {len(d.transitions)} 个事件)")
 
@@ -281,7 +282,7 @@ def workflows_list() -> None:
 @friendly
 def workflows_show(name: WorkflowName) -> None:
     """显示一个流程：状态、事件（角色、字段、守卫、文书、子流程）、期限、文书模板。"""
-    rt = runtime()
+    rt = runtime(database=False)
     typer.echo("\n".join(describe_workflow(rt, name)))
 
 
@@ -345,7 +346,7 @@ def describe_workflow(rt: Runtime, name: str) -> list[str]:
 @friendly
 def workflows_diagram(name: WorkflowName) -> None:
     """输出流程的 Mermaid 状态图。"""
-    typer.echo(to_mermaid(runtime().workflow(name).definition), nl=False)
+    typer.echo(to_mermaid(runtime(database=False).workflow(name).definition), nl=False)
 
 
 @audit_app.command("verify")
