@@ -199,11 +199,9 @@ def db_check() -> None:
 @friendly
 def db_stamp() -> None:
     """只把数据库标记为最新结构版本，不做任何修改（用于开发版本 init 建立、未纳入版本管理的库；之后用 db check 核对）。"""
-    from .services.admin import schema_options
     from .storage import migrate
 
-    rt = runtime()
-    migrate.stamp_head(rt.db, schema_options(rt))
+    migrate.stamp_head(runtime().db)
     typer.echo(f"已标记为结构版本 {migrate.head()}。")
 
 

@@ -120,7 +120,7 @@ def upgrade(engine: Engine, options: DataOptions, *, target: str = "head", repla
             raise SchemaError(f"数据库结构版本 {before.revision} 比本程序新（本程序最新为 {before.head}），请使用新版本的程序")
         if before.empty and target == "head" and not replay:
             Base.metadata.create_all(conn)
-            command.stamp(_config(conn, options), "head")
+            MigrationContext.configure(conn).stamp(scripts(), "head")  # what `alembic stamp` does, without env.py
         else:
             if before.unversioned:
                 _check_previous_release(conn, before)
@@ -130,10 +130,10 @@ def upgrade(engine: Engine, options: DataOptions, *, target: str = "head", repla
     return before, after
 
 
-def stamp_head(engine: Engine, options: DataOptions) -> None:
+def stamp_head(engine: Engine) -> None:
     """Record that the database is at head without running anything (it was made by create_all)."""
     with _migration_connection(engine) as conn:
-        command.stamp(_config(conn, options), "head")
+        MigrationContext.configure(conn).stamp(scripts(), "head")
 
 
 def differences(engine: Engine) -> list[Any]:
