@@ -159,9 +159,11 @@ VALID_CERT = {"certificate_valid_from": date(2024, 1, 1), "certificate_valid_unt
 
 @pytest.fixture
 def people(rt: Runtime) -> People:
-    office = create_agency(rt, "郑州市司法局", "郑司", "filing_review")
+    province = create_agency(rt, "河南省司法厅", "豫司", "filing_review")
+    office = create_agency(rt, "郑州市司法局", "郑司", "filing_review", filing_office_id=province)
+    kaifeng = create_agency(rt, "开封市司法局", "汴司", "filing_review", filing_office_id=province)
     a = create_agency(rt, "郑州市市场监督管理局", "郑市监", filing_office_id=office)
-    b = create_agency(rt, "开封市市场监督管理局", "汴市监")
+    b = create_agency(rt, "开封市市场监督管理局", "汴市监", filing_office_id=kaifeng)
     return People(
         agency_id=a,
         other_agency_id=b,
@@ -177,7 +179,7 @@ def people(rt: Runtime) -> People:
             rt, "li", a, ("legal_head", "reviewer"), name="李静", legal_qualification="A2015002", email="lijing@example.gov.cn"
         ),
         agency_head=add_person(rt, "chen", a, ("agency_head",), name="陈明", email="chenming@example.gov.cn"),
-        supervisor=add_person(rt, "zhao", b, ("supervisor",), name="赵磊"),
+        supervisor=add_person(rt, "zhao", province, ("supervisor",), name="赵磊"),  # 省司法厅: every city
         admin=add_person(rt, "admin", a, ("admin",), name="管理员"),
         outsider=add_person(rt, "sun", b, ("handler",), name="孙丽", certificate_no="豫执101", **VALID_CERT),
         filing_office_id=office,

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from review_workflow.runtime import Runtime
 from review_workflow.services.scope import can_see, visible_clause
-from review_workflow.storage.models import Instance, User
-from tests.api.conftest import auth, ok
-from tests.api.test_penalty_api import decided_major
-from tests.conftest import People
+from review_workflow.storage.models import Agency, Instance, User
+from tests.api.conftest import auth, move, ok
+from tests.api.penalty import decided_major
+from tests.conftest import People, add_person
 
 
 def test_can_see_and_the_sql_clause_agree_for_every_user_and_case(client: TestClient, rt: Runtime, people: People) -> None:
@@ -21,10 +21,8 @@ def test_can_see_and_the_sql_clause_agree_for_every_user_and_case(client: TestCl
         users = session.scalars(select(User)).unique().all()
         assert {c.counterpart_agency_id for c in cases} > {None}
         for user in users:
-            clause = visible_clause(user)
-            query = select(Instance.id) if clause is None else select(Instance.id).where(clause)
-            in_sql = set(session.scalars(query))
-            in_python = {c.id for c in cases if can_see(user, c)}
+            in_sql = set(session.scalars(select(Instance.id).where(visible_clause(user))))
+            in_python = {c.id for c in cases if can_see(session, user, c)}
             assert in_sql == in_python, user.username
 
 
@@ -40,3 +38,27 @@ def test_the_filing_office_sees_the_deadline_of_a_filing_addressed_to_it(client:
     assert other["count"] == 0
     everything = ok(client.get("/api/deadlines", headers=auth(people.supervisor)))
     assert everything["count"] >= len(in_list) + 1
+
+
+def test_a_city_supervisor_sees_its_own_city_and_not_another(client: TestClient, rt: Runtime, people: People) -> None:
+    zhengzhou = decided_major(client, people)  # 郑州: the case, its review, filing and disclosure
+    theirs = ok(
+        client.post(
+            "/api/cases",
+            json={"workflow": "major_decision_review", "title": "开封某案", "party": "某公司"},
+            headers=auth(people.outsider),
+        ),
+        201,
+    )
+    move(client, people.outsider, theirs, "submit", {"summary": "s", "proposed_decision": "p", "materials": ["m"]})
+    with rt.sessions() as session:
+        city = session.scalars(select(Agency).where(Agency.name == "郑州市司法局")).one().id
+    city_supervisor = add_person(rt, "qiu", city, ("supervisor",), name="邱监督")
+    seen = {c["id"] for c in ok(client.get("/api/cases?page_size=100", headers=auth(city_supervisor)))["data"]}
+    assert zhengzhou["id"] in seen and theirs["id"] not in seen
+    assert ok(client.get(f"/api/cases/{zhengzhou['id']}", headers=auth(city_supervisor)))["id"] == zhengzhou["id"]
+    assert client.get(f"/api/cases/{theirs['id']}", headers=auth(city_supervisor)).status_code == 404
+    everything = {c["id"] for c in ok(client.get("/api/cases?page_size=100", headers=auth(people.supervisor)))["data"]}
+    assert {zhengzhou["id"], theirs["id"]} <= everything  # the province sees both cities
+    deadlines = ok(client.get("/api/deadlines?page_size=100", headers=auth(city_supervisor)))["data"]
+    assert deadlines and all(d["case_id"] != theirs["id"] for d in deadlines)

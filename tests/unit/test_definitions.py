@@ -168,9 +168,10 @@ def test_all_shipped_workflows_load_and_link() -> None:
     decide = loaded["penalty_case"].transition("decide_penalty")
     assert decide is not None
     assert [c.workflow for c in decide.starts] == ["major_penalty_filing", "enforcement_disclosure"]
-    thresholds = decide.starts[0].conditions[0].params  # the YAML anchor reaches every place it rules
+    filing = decide.starts[0].conditions[0]  # the YAML anchor reaches every place it rules
     review = next(g for g in decide.guards if g.name == "child_outcome")
-    assert thresholds == review.only_if_any[0].params
+    assert filing == review.only_if_any[0] and filing.rule == "major_penalty"
+    thresholds = loaded["penalty_case"].rules["major_penalty"].params
     assert thresholds["individual_fine"] == 10000 and thresholds["organization_fine"] == 100000
     assert thresholds["types"] == ["责令停产停业"] and thresholds["organization_types"] == ["吊销许可证件"]
 

@@ -61,6 +61,7 @@ MODEL_SECTIONS = {
     "ChildStart": "Child cases",
     "ChildOutcome": "Child cases",
     "Counterpart": "Counterpart (相对方机关)",
+    "RuleSet": "Rule sets",
 }
 GUARDS_SECTION = "Every guard and condition"
 TEMPLATES_SECTION = "Document templates"

@@ -83,15 +83,17 @@ def test_the_queue_sorts_filings_into_its_sections(rt: Runtime, people: People) 
     assert late.agency.name == "郑州市市场监督管理局" and late.office and late.office.name == "郑州市司法局"
 
 
-def test_another_office_sees_none_of_them_and_a_supervisor_sees_all(rt: Runtime, people: People) -> None:
+def test_another_office_sees_none_of_them_and_a_supervisor_sees_those_below_it(rt: Runtime, people: People) -> None:
     ids = _desk(rt, people)
-    other_office = create_agency(rt, "开封市司法局", "汴司", "filing_review")
+    other_office = create_agency(rt, "洛阳市司法局", "洛司", "filing_review")
     stranger = add_person(rt, "wu2", other_office, ("filing_officer",), name="钱多")
     q = filing_office.queue(rt, stranger.id)
-    assert q.scope == "开封市司法局" and all(n == 0 for n in q.counts.values())
-    q = filing_office.queue(rt, people.supervisor.id)
-    assert q.all_offices and q.scope == "全部备案审查机关"
+    assert q.scope == "洛阳市司法局" and all(n == 0 for n in q.counts.values())
+    q = filing_office.queue(rt, people.supervisor.id)  # the province's 司法厅: every city's office
+    assert q.all_offices and q.scope == "河南省司法厅及所辖备案审查机关"
     assert _ids(q)["missing"] == [ids["missing"]] and sum(q.counts.values()) == 7
+    elsewhere = add_person(rt, "qiu", other_office, ("supervisor",), name="邱监督")  # another city's supervisor
+    assert sum(filing_office.queue(rt, elsewhere.id).counts.values()) == 0
 
 
 def test_only_filing_officers_and_supervisors_read_the_queue(

@@ -140,7 +140,7 @@ def test_the_dashboard_draws_the_figures_as_svg_charts(
     ids = _figures(rt, people)
     html = visitor(people.supervisor).get("/dashboard").text
     assert html.count('<svg class="chart"') == 4  # by state, by agency, the review period, the supplement
-    assert "统计范围：全部机关" in html
+    assert "统计范围：河南省司法厅及所辖机关" in html
     assert re.search(r"<title[^>]*>[^<]*法制审核：按月按时率</title>", html)
     assert "2026-03：按期审结 1，逾期审结 1，逾期未审结 0，按时率 50%" in html
     assert re.search(r"<title[^>]*>[^<]*补充材料期限：按月按时办结率</title>", html)

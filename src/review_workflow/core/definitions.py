@@ -90,6 +90,9 @@ class GuardRef(_Strict):
 
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
+    # Take the parameters of this rule set (the agency's own values, else the definition's defaults), with
+    # `params` on top (e.g. thresholds from the rule, paths from params).
+    rule: str | None = None
     only_if: tuple[GuardRef, ...] = ()
     only_if_any: tuple[GuardRef, ...] = ()
     unless: tuple[GuardRef, ...] = ()
@@ -98,6 +101,16 @@ class GuardRef(_Strict):
     @classmethod
     def _condition_by_name(cls, value: object) -> object:
         return _guard_refs(value)
+
+
+class RuleSet(_Strict):
+    """Numbers the law leaves to a province or an agency (e.g. 较大数额 for hearings), named so that each
+    agency may set its own values: `params` are the defaults. An administrator's values are versioned, and
+    a decision records the version it was taken under."""
+
+    title: str
+    source: str = ""  # where the defaults come from, e.g. 河南省人民政府令第168号第三条
+    params: dict[str, Any]
 
 
 class DocumentSpec(_Strict):
@@ -295,6 +308,8 @@ class Definition(_Strict):
     start_roles: tuple[str, ...] = ("handler",)
     start_guards: tuple[GuardRef, ...] = ()
     case_fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    # Numbers each agency may set for itself (thresholds, amounts), with their defaults.
+    rules: dict[str, RuleSet] = Field(default_factory=dict)
     counterpart: Counterpart | None = None
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...]

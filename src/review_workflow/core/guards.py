@@ -89,6 +89,12 @@ class GuardContext:
     load_people: Callable[[frozenset[int]], Mapping[int, Actor]] = field(
         default=lambda ids: {}, compare=False, repr=False
     )
+    # The agency's rule sets: name -> (version, params); version 0 is the definition's defaults.
+    load_rules: Callable[[], Mapping[str, tuple[int, Mapping[str, Any]]]] = field(
+        default=lambda: {}, compare=False, repr=False
+    )
+    # Which rule versions the guards and conditions read (name -> version): what the move was decided under.
+    rules_used: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def value(self, path: str) -> Any:
         """A value of the case by path; the event being fired reads as its payload (on: today)."""
@@ -100,6 +106,18 @@ class GuardContext:
     def people(self, ids: Any) -> Mapping[int, Actor]:
         wanted = frozenset(i for i in ([ids] if isinstance(ids, int) else ids or ()) if isinstance(i, int))
         return self.load_people(wanted) if wanted else {}
+
+    @cached_property
+    def rules(self) -> Mapping[str, tuple[int, Mapping[str, Any]]]:
+        return self.load_rules()
+
+    def params(self, ref: GuardRef) -> dict[str, Any]:
+        """A reference's parameters: its rule set's values (noting the version read), then its own."""
+        if ref.rule is None:
+            return dict(ref.params)
+        version, values = self.rules[ref.rule]
+        self.rules_used[ref.rule] = version
+        return {**values, **ref.params}
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -173,7 +191,7 @@ def condition(*paths: str) -> Callable[[Condition], Condition]:
 
 
 def _holds(ref: GuardRef, ctx: GuardContext) -> bool:
-    return bool(CONDITIONS[ref.name].fn(ctx, **ref.params))
+    return bool(CONDITIONS[ref.name].fn(ctx, **ctx.params(ref)))
 
 
 def holds(refs: Sequence[GuardRef], ctx: GuardContext) -> bool:
@@ -204,7 +222,7 @@ def reasons(refs: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
             continue
         if not applies(ref, ctx):
             continue
-        reason = GUARDS[ref.name].fn(ctx, **ref.params)
+        reason = GUARDS[ref.name].fn(ctx, **ctx.params(ref))
         if reason:
             out.append(reason)
     return out
@@ -471,8 +489,8 @@ def penalty_reaches(
     party_type: str,
     fine: str,
     penalty_types: str,
-    individual_fine: float,
-    organization_fine: float,
+    individual_fine: float | None,
+    organization_fine: float | None,
     confiscation: list[str] | str = (),  # type: ignore[assignment]
     types: list[str] = (),  # type: ignore[assignment]
     organization_types: list[str] = (),  # type: ignore[assignment]
@@ -487,7 +505,7 @@ def penalty_reaches(
     threshold = organization_fine if organisation else individual_fine
     paths = [confiscation] if isinstance(confiscation, str) else list(confiscation)
     confiscated = sum(float(ctx.value(p) or 0) for p in paths)
-    if float(ctx.value(fine) or 0) >= threshold or (paths and confiscated >= threshold):
+    if threshold is not None and (float(ctx.value(fine) or 0) >= threshold or (paths and confiscated >= threshold)):
         return True
     chosen = set(ctx.value(penalty_types) or ())
     if chosen & set(types) or (organisation and chosen & set(organization_types)):

@@ -131,9 +131,15 @@ def _refs(
         if named is None:
             problems.append((where, f"未知的{kind} {ref.name!r}（可用：{', '.join(sorted(table))}）"))
             continue
-        problems += [(f"{where}.params", p) for p in params_problems(named, ref.params)]
-        problems += _paths(d, f"{where}.params", param_paths(named, ref.params))
-        problems += [(f"{where}.params", p) for p in _named_params(d, named, ref.params)]
+        params = dict(ref.params)
+        if ref.rule is not None:
+            if ref.rule not in d.rules:
+                problems.append((f"{where}.rule", f"流程没有规则 {ref.rule!r}（应在 rules 中声明）"))
+            else:
+                params = {**d.rules[ref.rule].params, **params}
+        problems += [(f"{where}.params", p) for p in params_problems(named, params)]
+        problems += _paths(d, f"{where}.params", param_paths(named, params))
+        problems += [(f"{where}.params", p) for p in _named_params(d, named, params)]
         for key in ("only_if", "only_if_any", "unless"):
             problems += _refs(d, f"{where}.{key}", getattr(ref, key), CONDITIONS, "条件")
     return problems

@@ -7,7 +7,8 @@ A case keeps two kinds of values, and they never mix:
   (`record_number_as`);
 - **event records** (`Instance.events`): what each event carried the last time it happened — its payload
   fields — plus what only the engine writes: `on` (the day it happened), `by` (who fired it; none for the
-  engine), `seq` (its place in the audit trail) and, for an event a child case's end fired, `child_id`.
+  engine), `seq` (its place in the audit trail), for an event a child case's end fired, `child_id`, and,
+  when its guards read an agency's rule sets, `rules`: the version of each it was decided under.
 
 A definition names a value by path: `field` is a case field; `event.field` is a field of that event's
 record (`notify.served_on`, `notify.on`). The loader resolves every path when workflows load.
@@ -20,7 +21,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 # Names of an event record that the engine writes; no payload field may take them.
-ENGINE_KEYS = ("on", "by", "seq", "child_id")
+ENGINE_KEYS = ("on", "by", "seq", "child_id", "rules")
 
 
 class Path(NamedTuple):

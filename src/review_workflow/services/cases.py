@@ -40,7 +40,7 @@ def load_case(session: Session, user: User, case_id: int, *, for_update: bool = 
     if for_update:
         query = query.with_for_update(of=Instance)
     inst = session.scalars(query).unique().one_or_none()
-    if inst is None or not can_see(user, inst):
+    if inst is None or not can_see(session, user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return inst
 
@@ -71,7 +71,7 @@ def _actor_and_locked_case(
         load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     user, inst = found[0], found[1]
-    if not can_see(user, inst):
+    if not can_see(session, user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return user, inst, lookups.Lookups(rt, session, dict(found._mapping))
 

@@ -26,7 +26,7 @@ from ..storage.db import UnitOfWork
 from ..storage.models import Deadline, Instance, User
 from .actors import load_user
 from .paging import check_page
-from .scope import sees_all
+from .scope import covered_agencies, supervises
 from .views import deadline_public
 from .worklist import Urgency, deadline_urgency
 
@@ -103,7 +103,7 @@ class FilingQueue(BaseModel):
 
 
 def may_see_queue(user: User) -> bool:
-    return ROLE in user.roles or sees_all(user)
+    return ROLE in user.roles or supervises(user)
 
 
 def _condition(key: str, today: date) -> Any:
@@ -134,7 +134,9 @@ def _base(user: User) -> Any:
         .outerjoin(Deadline, and_(Deadline.instance_id == Instance.id, Deadline.timer == TIMER))
         .where(Instance.workflow == WORKFLOW)
     )
-    return query if sees_all(user) else query.where(Instance.counterpart_agency_id == user.agency_id)
+    if supervises(user):  # the offices of the supervisor's level and below
+        return query.where(Instance.counterpart_agency_id.in_(covered_agencies(user)))
+    return query.where(Instance.counterpart_agency_id == user.agency_id)
 
 
 def _item(rt: Runtime, inst: Instance, row: Deadline | None, today: date) -> FilingItem:
@@ -219,8 +221,8 @@ def queue(
         keys = [section] if section else list(SECTIONS)
         return FilingQueue(
             today=today,
-            scope="全部备案审查机关" if sees_all(user) else user.agency.name,
-            all_offices=sees_all(user),
+            scope=f"{user.agency.name}及所辖备案审查机关" if supervises(user) else user.agency.name,
+            all_offices=supervises(user),
             counts=counts,
             sections=[_section(rt, session, user, k, today, page, page_size, counts[k]) for k in keys],
         )

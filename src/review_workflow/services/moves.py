@@ -6,19 +6,22 @@ Helpers for the use cases in `cases.py`; they take the caller's session and neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import guards, payloads, records
+from ..core.calendar import WorkCalendar
 from ..core.definitions import ChildOutcome, ChildStart, Definition, TransitionSpec, sources_of
 from ..core.errors import InvalidInput, InvalidPayload
 from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
 from ..runtime import Runtime
 from ..storage.models import Agency, Deadline, Instance, User
-from . import audit_trail, timers
+from . import agency_rules, audit_trail, timers
 from .actors import as_actor
 from .lookups import Lookups
 from .paperwork import issue_documents
@@ -53,6 +56,31 @@ def people_of(session: Session, agency_id: int, ids: frozenset[int]) -> dict[int
     """The active users of the agency among `ids` (the people a `user` field names)."""
     query = select(User).where(User.id.in_(ids), User.agency_id == agency_id, User.active)
     return {u.id: as_actor(u) for u in session.scalars(query).unique()}
+
+
+def guard_context(
+    rt: Runtime,
+    session: Session,
+    inst: Instance,
+    actor: Actor,
+    case: CaseFacts,
+    payload: dict[str, Any],
+    event: str,
+    load_calendar: Callable[[], WorkCalendar],
+    today: date | None = None,
+) -> GuardContext:
+    """What the guards of `event` on the case may read; the people, the agency's rules and the calendar
+    are asked for only when a guard needs them."""
+    return GuardContext(
+        actor,
+        case,
+        payload,
+        today or rt.clock.today(),
+        event=event,
+        load_calendar=load_calendar,
+        load_people=lambda ids: people_of(session, inst.agency_id, ids),
+        load_rules=lambda: agency_rules.in_force(session, rt.workflow(inst.workflow).definition, inst.agency_id),
+    )
 
 
 def system_actor(inst: Instance) -> Actor:
@@ -144,15 +172,7 @@ def apply_event(
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
     now, before = rt.clock.now(), inst.state
     today = rt.clock.local(now).date()
-    ctx = GuardContext(
-        actor,
-        case,
-        cleaned,
-        today,
-        event=event,
-        load_calendar=lookups.calendar,
-        load_people=lambda ids: people_of(session, inst.agency_id, ids),
-    )
+    ctx = guard_context(rt, session, inst, actor, case, cleaned, event, lookups.calendar, today)
     wf.engine.fire(inst, t, ctx)
     inst.updated_at = now
     inst.version += 1
@@ -179,6 +199,8 @@ def apply_event(
         for child in t.starts:
             if guards.holds(child.conditions, moved):
                 _start_child(rt, session, inst, t, child, user, lookups)
+    if ctx.rules_used:  # the agency's rule versions the move was decided under
+        inst.events = {**inst.events, event: {**inst.events[event], "rules": dict(ctx.rules_used)}}
     if wf.definition.is_final(inst.state) and inst.parent_id is not None:
         _tell_parent(rt, session, inst, user)
     return t

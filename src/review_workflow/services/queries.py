@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from ..adapters.pdf import PdfSettings, docx_to_pdf
 from ..core.definitions import TransitionSpec
 from ..core.errors import InvalidInput, NotFound
-from ..core.guards import GuardContext
 from ..runtime import Runtime
 from ..schemas import (
     CaseDetail,
@@ -31,7 +30,7 @@ from ..storage.models import AuditEvent, Deadline, Document, Instance, User
 from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
-from .moves import facts
+from .moves import facts, guard_context
 from .paging import check_page
 from .scope import can_see, concerns_clause, open_clause, where_visible
 from .timers import open_deadlines
@@ -69,7 +68,7 @@ def show_workflow(rt: Runtime, name: str) -> WorkflowPublic:
 
 def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> list[TransitionSpec]:
     actor, case = as_actor(user), facts(rt, session, inst, open_deadlines(session, inst.id))
-    ctx = GuardContext(actor, case, {}, rt.clock.today(), load_calendar=lambda: current_calendar(rt, session))
+    ctx = guard_context(rt, session, inst, actor, case, {}, "", lambda: current_calendar(rt, session))
     return rt.workflow(inst.workflow).engine.available(actor, case, ctx)
 
 
@@ -118,7 +117,7 @@ def _links(rt: Runtime, session: Session, user: User, where: Any, today: date) -
     related = [
         i
         for i in session.scalars(select(Instance).where(where).order_by(Instance.id)).unique()
-        if can_see(user, i)
+        if can_see(session, user, i)
     ]
     rows = session.scalars(
         select(Deadline).where(Deadline.instance_id.in_([i.id for i in related])).order_by(Deadline.id)

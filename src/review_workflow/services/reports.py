@@ -22,7 +22,7 @@ from ..schemas import DeadlinePublic, Named
 from ..storage.db import UnitOfWork
 from ..storage.models import Agency, Deadline, Instance, User
 from .actors import load_user
-from .scope import open_clause, sees_all, where_visible
+from .scope import open_clause, supervises, where_visible
 from .views import deadline_public
 
 
@@ -70,11 +70,12 @@ AGENCY_DEADLINE = Deadline.kind == "deadline"  # not a party's window
 
 
 def scope_title(rt: Runtime, actor_id: int) -> str:
-    """Whose figures the user sees: every agency, or their own (and the cases addressed to it)."""
+    """Whose figures the user sees: a supervisor's agency and those under it, or the user's own agency
+    (and the cases addressed to it)."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        if sees_all(user):
-            return "全部机关"
+        if supervises(user):
+            return f"{user.agency.name}及所辖机关"
         addressed = session.scalar(
             select(func.count()).where(Instance.counterpart_agency_id == user.agency_id)
         )

@@ -181,6 +181,24 @@ class DocumentCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AgencyRule(Base):
+    """An agency's own values for a rule set of a workflow (thresholds, amounts), versioned: a new row per
+    change. The highest version is in force; version 0 (no row) is the definition's defaults."""
+
+    __tablename__ = "agency_rules"
+    __table_args__ = (UniqueConstraint("agency_id", "workflow", "rule", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    workflow: Mapped[str] = mapped_column(String(80))
+    rule: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AgencySeries(Base):
     """An agency's own 代字 for a series (default: its 代字 followed by the series' suffix)."""
 
