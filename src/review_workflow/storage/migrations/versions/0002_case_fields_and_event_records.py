@@ -8,7 +8,8 @@ Schema:
 - `documents.series` (new; the old documents were all numbered in the agency's single series, `""`),
   `number` and `serial` may be empty (an unnumbered form), unique (agency_id, series, year, serial);
   `document_counters` keyed (agency_id, series, year), the old counters in series `""`;
-- new tables `agency_series`, `web_sessions`, `api_tokens`, `security_events`, `login_throttles`.
+- new tables `agency_series`, `agency_rules`, `web_sessions`, `api_tokens`, `security_events`,
+  `login_throttles`.
 
 Data (`audit_events` is read, never written: `review-workflow audit verify` holds after the upgrade):
 
@@ -228,6 +229,18 @@ def _new_tables(bind: sa.Connection) -> None:
             sa.Column("username", sa.String(80)),
             sa.Column("ip", sa.String(64)),
             sa.Column("detail", JSON, nullable=False),
+        ],
+        "agency_rules": [
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("agency_id", sa.Integer, sa.ForeignKey("agencies.id"), nullable=False, index=True),
+            sa.Column("workflow", sa.String(80), nullable=False),
+            sa.Column("rule", sa.String(80), nullable=False),
+            sa.Column("version", sa.Integer, nullable=False),
+            sa.Column("params", JSON, nullable=False),
+            sa.Column("note", sa.String(500), nullable=False),
+            sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id")),
+            sa.Column("created_at", TIME, nullable=False),
+            sa.UniqueConstraint("agency_id", "workflow", "rule", "version"),
         ],
         "login_throttles": [
             sa.Column("key", sa.String(200), primary_key=True),
