@@ -87,7 +87,10 @@ def upgrade() -> None:
         _series_on_postgresql(bind)
     _new_tables(bind)
     options = _options()
-    now = options.now.astimezone(UTC) if options.now else datetime.now(UTC)
+    now = datetime.now(UTC)
+    if options.now is not None:  # a pinned clock; a naive one is read in the agency's time zone, as the Clock does
+        pinned = options.now
+        now = (pinned if pinned.tzinfo else pinned.replace(tzinfo=ZoneInfo(options.timezone))).astimezone(UTC)
     _adopt_user_tokens(bind, now, options.token_days)
     _split_case_data(bind, options)
 
