@@ -161,6 +161,8 @@ def db_upgrade() -> None:
     before, after = init_database(rt)
     if before.revision == after.revision:
         typer.echo(f"数据库已是最新结构版本 {after.revision}，无需升级。")
+    elif before.empty:
+        typer.echo(f"已建立数据表：结构版本 {after.revision}（{_shown_url(rt.settings.database_url)}）。")
     else:
         typer.echo(f"已升级：{before.describe()} → 结构版本 {after.revision}。")
 
