@@ -118,7 +118,9 @@ def upgrade(engine: Engine, options: DataOptions, *, target: str = "head", repla
         before = _status(conn)
         if before.revision is not None and scripts().get_revision(before.revision) is None:
             raise SchemaError(f"数据库结构版本 {before.revision} 比本程序新（本程序最新为 {before.head}），请使用新版本的程序")
-        if before.empty and target == "head" and not replay:
+        if before.at_head and target in ("head", before.head):
+            pass  # nothing to do
+        elif before.empty and target == "head" and not replay:
             Base.metadata.create_all(conn)
             MigrationContext.configure(conn).stamp(scripts(), "head")  # what `alembic stamp` does, without env.py
         else:
