@@ -133,7 +133,7 @@ def _public(agency: Agency, offices: dict[int, str], counts: dict[int, tuple[int
 
 
 def _names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Agency.id, Agency.name)).tuples().all())
+    return {i: name for i, name in session.execute(select(Agency.id, Agency.name))}
 
 
 def list_agencies(rt: Runtime, actor_id: int) -> AgenciesPublic:
