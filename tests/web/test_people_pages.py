@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 
 from openpyxl import Workbook
 
 from review_workflow.runtime import Runtime
-from review_workflow.services import officers, queries
+from review_workflow.schemas_people import CertificateIssue, OfficerUpdate
+from review_workflow.services import alerts, certificates, officers, queries
 from review_workflow.services.cases import start_case
 from tests.conftest import SUBMISSION, People
 from tests.web.conftest import WORKFLOW, Visitor, csrf_of, text_of, version_of
@@ -67,6 +69,21 @@ def test_an_admin_creates_an_agency_an_officer_and_a_certificate_and_suspends_it
     assert refused.status_code == 403
     assert "钱进的行政执法证（豫执41050001）已暂扣，暂扣期间不得从事行政执法活动" in text_of(refused.text)
     assert queries.get_case(rt, officer, case.id).state == "drafting"
+    banner = handler.get("/inbox").text  # and every page tells them why, until it is reinstated
+    assert 'data-testid="certificate-problem">钱进的行政执法证（豫执41050001）已暂扣' in banner
+
+
+def test_the_expiry_alert_reaches_the_officer_and_the_admin_links_to_the_certificate(
+    visitor: Callable[..., Visitor], people: People, rt: Runtime
+) -> None:
+    officers.update_officer(rt, people.admin.id, people.handler.id, OfficerUpdate(staff_type="civil_servant"))
+    renewed = CertificateIssue(number="豫执001-2", valid_from=date(2023, 4, 1), valid_until=date(2026, 3, 31))
+    certificates.issue_certificate(rt, people.admin.id, people.handler.id, renewed)
+    alerts.tick(rt)
+    note = "【执法证到期提醒】张伟的行政执法证将于2026-03-31到期"
+    assert note in visitor(people.handler).get("/inbox").text
+    inbox = visitor(people.admin).get("/inbox").text
+    assert note in inbox and f'href="/admin/users/{people.handler.id}">查看执法证' in inbox
 
 
 def test_a_refused_form_shows_why_beside_it_and_keeps_what_was_typed(
