@@ -98,8 +98,8 @@ def test_an_admin_sets_up_an_agency_an_officer_and_a_certificate(client: TestCli
     assert [u["username"] for u in found["data"]] == ["qianjin"] and found["data"][0]["roles"] == ["handler", "reviewer"]
     detail = ok(client.get(f"/api/admin/users/{user_id}", headers=auth(people.supervisor)))
     assert detail["training"] == [{"year": 2026, "hours": 24}]
-    reset = ok(client.post(f"/api/admin/users/{user_id}/password", headers=admin))
-    assert reset["password"] != created["password"]
+    r = client.post(f"/api/admin/users/{user_id}/password", headers=admin)
+    assert ok(r)["password"] != created["password"] and r.headers["cache-control"] == "no-store"
     gone = ok(client.post(f"/api/admin/users/{user_id}/deactivate", json={"reason": "退休"}, headers=admin))
     assert not gone["active"] and gone["certificate"]["status"] == "cancelled"
 

@@ -386,6 +386,8 @@ def _apply(
         before = _state(user)
         apply_update(user, OfficerUpdate(**profile))
         if roles is not None:
+            if user.id == actor_id and "admin" not in roles:
+                raise InvalidInput("不能取消自己的系统管理员角色")
             user.roles = roles
     certificate_changed = _certificate(session, user, v, valid_from, valid_until, actor_id, rt.clock.now())
     trained = False

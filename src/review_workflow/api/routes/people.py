@@ -106,7 +106,10 @@ def list_users(
 
 
 @router.post("/users", status_code=201, summary="新建人员：返回只显示一次的初始密码（管理员）", responses=ERRORS)
-def create_user(request: Request, rt: RuntimeDep, user: CurrentUser, body: OfficerCreate) -> OfficerCreated:
+def create_user(
+    request: Request, response: Response, rt: RuntimeDep, user: CurrentUser, body: OfficerCreate
+) -> OfficerCreated:
+    response.headers["Cache-Control"] = "no-store"  # a one-time password
     return officers.create_officer(rt, user, body, client_ip(request))
 
 
@@ -142,7 +145,10 @@ def deactivate(
 
 
 @router.post("/users/{user_id}/password", summary="重置密码：返回只显示一次的新密码（管理员）", responses=ERRORS)
-def reset_password(request: Request, rt: RuntimeDep, user: CurrentUser, user_id: RowId) -> PasswordReset:
+def reset_password(
+    request: Request, response: Response, rt: RuntimeDep, user: CurrentUser, user_id: RowId
+) -> PasswordReset:
+    response.headers["Cache-Control"] = "no-store"  # a one-time password
     return officers.reset_password(rt, user, user_id, client_ip(request))
 
 

@@ -257,7 +257,13 @@ def user_create(request: Request, rt: RuntimeDep, user: PageUser, form: Verified
     except InvalidInput as exc:
         return _new_user_page(request, rt, user, form, exc.message, 422)
     # The one-time password is shown in this answer only: never put in the (signed, readable) cookie.
-    return _user_page(request, rt, user, created.officer.id, password=created.password, created=True)
+    return _no_store(_user_page(request, rt, user, created.officer.id, password=created.password, created=True))
+
+
+def _no_store(answer: Response) -> Response:
+    """A page carrying a one-time password is kept by no cache and no browser history store."""
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 def _user_page(
@@ -400,4 +406,4 @@ def user_password(request: Request, rt: RuntimeDep, user: PageUser, officer_id: 
         reset = officers.reset_password(rt, user, officer_id, client_ip(request))
     except InvalidInput as exc:
         return _user_page(request, rt, user, officer_id, errors={"account": exc.message}, status=422)
-    return _user_page(request, rt, user, officer_id, password=reset.password)
+    return _no_store(_user_page(request, rt, user, officer_id, password=reset.password))
