@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from review_workflow.core.errors import InvalidInput, NotAuthenticated, NotPermitted
+from review_workflow.core.errors import InvalidInput, NotAuthenticated, NotFound, NotPermitted
 from review_workflow.runtime import Runtime
 from review_workflow.schemas_people import (
     AgencyCreate,
@@ -22,7 +22,7 @@ from review_workflow.services import agencies, alerts, certificates, officer_she
 from review_workflow.services.accounts import authenticate_password
 from review_workflow.storage.db import UnitOfWork
 from review_workflow.storage.models import Notification, SecurityEvent
-from tests.conftest import People, pin_clock
+from tests.conftest import People, add_person, pin_clock
 
 ISSUE = CertificateIssue(number="豫执41019001", valid_from=date(2026, 3, 1), valid_until=date(2029, 2, 28))
 
@@ -67,9 +67,26 @@ def test_agency_rules_are_refused_in_chinese(rt: Runtime, people: People) -> Non
         agencies.update_agency(rt, people.admin.id, people.filing_office_id, AgencyUpdate(kind="enforcement"))
     with pytest.raises(NotPermitted):
         agencies.create_agency(rt, people.handler.id, AgencyCreate(name="x", doc_code="x"))
-    assert agencies.list_agencies(rt, people.supervisor.id).count == 3  # supervisors read
+    assert agencies.list_agencies(rt, people.supervisor.id).count == 5  # the province's supervisor reads them all
     with pytest.raises(NotPermitted):
         agencies.list_agencies(rt, people.handler.id)
+
+
+def test_a_city_supervisor_reads_the_people_of_its_city_only(rt: Runtime, people: People) -> None:
+    """A city's 司法局 reads its own agencies and their officers; another city's are not there for it."""
+    city = add_person(rt, "qian", people.filing_office_id, ("supervisor",), name="钱进")  # 郑州市司法局
+    names = {a.name for a in agencies.list_agencies(rt, city.id).data}
+    assert names == {"郑州市司法局", "郑州市市场监督管理局"}
+    seen = {o.agency.id for o in officers.list_officers(rt, city.id, page_size=100).data}
+    assert seen == {people.agency_id, people.filing_office_id}
+    assert officers.get_officer(rt, city.id, people.handler.id).name == "张伟"
+    with pytest.raises(NotFound):
+        officers.get_officer(rt, city.id, people.outsider.id)  # 开封's officer
+    with pytest.raises(NotFound):
+        agencies.get_agency(rt, city.id, people.other_agency_id)
+    with pytest.raises(NotFound):
+        officer_sheets.export_officers(rt, city.id, people.other_agency_id)
+    assert officers.get_officer(rt, people.supervisor.id, people.outsider.id).name == "孙丽"  # the province's
 
 
 # -- people and their certificates ------------------------------------------------------------------

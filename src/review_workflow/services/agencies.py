@@ -22,6 +22,7 @@ from ..storage.db import UnitOfWork
 from ..storage.models import Agency, User
 from . import security
 from .actors import load_user
+from .scope import agencies_clause, covers
 
 KIND_TITLES = {"enforcement": "行政执法机关", "filing_review": "备案审查机关（司法局）"}
 LEVEL_TITLES = {"province": "省级", "city": "市级", "county": "县（区）级"}
@@ -139,17 +140,24 @@ def _names(session: Session) -> dict[int, str]:
 def list_agencies(rt: Runtime, actor_id: int) -> AgenciesPublic:
     """Every agency, filing-review offices (司法局) last, with how many people and valid certificates."""
     with UnitOfWork(rt.sessions) as session:
-        require_reader(session, actor_id)
-        rows = list(session.scalars(select(Agency).order_by(Agency.kind, Agency.id)))
+        user = require_reader(session, actor_id)
+        rows = list(session.scalars(select(Agency).where(agencies_clause(user, Agency.id)).order_by(Agency.kind, Agency.id)))
         names, counts = _names(session), _counts(session, rt.clock.today())
         return AgenciesPublic(data=[_public(a, names, counts) for a in rows], count=len(rows))
 
 
 def get_agency(rt: Runtime, actor_id: int, agency_id: int) -> AgencyPublic:
     with UnitOfWork(rt.sessions) as session:
-        require_reader(session, actor_id)
-        agency = _agency(session, agency_id)
+        agency = readable_agency(session, require_reader(session, actor_id), agency_id)
         return _public(agency, _names(session), _counts(session, rt.clock.today(), [agency_id]))
+
+
+def readable_agency(session: Session, user: User, agency_id: int) -> Agency:
+    """The agency, if the user may read its people (one not covered reads as missing)."""
+    agency = _agency(session, agency_id)
+    if not covers(session, user, agency_id):
+        raise NotFound(f"机关 {agency_id} 不存在")
+    return agency
 
 
 def _agency(session: Session, agency_id: int) -> Agency:

@@ -36,7 +36,7 @@ from ..schemas_people import ImportResult, OfficerCreate, OfficerUpdate
 from ..storage.db import UnitOfWork
 from ..storage.models import Agency, TrainingHours, User
 from . import certificates, security
-from .agencies import require_admin, require_reader
+from .agencies import readable_agency, require_admin, require_reader
 from .officers import _log_change, _roles, _state, agency_officers, apply_update, new_user, record_training
 
 SHEET = "执法人员"
@@ -72,10 +72,7 @@ def _years(session: Session, ids: list[int], this_year: int) -> list[int]:
 def export_officers(rt: Runtime, actor_id: int, agency_id: int) -> tuple[str, bytes]:
     """The agency's active people with their 执法证, 人员类别 and training hours: (file name, .xlsx)."""
     with UnitOfWork(rt.sessions) as session:
-        require_reader(session, actor_id)
-        agency = session.get(Agency, agency_id)
-        if agency is None:
-            raise NotFound(f"机关 {agency_id} 不存在")
+        agency = readable_agency(session, require_reader(session, actor_id), agency_id)
         people = agency_officers(session, agency_id)
         ids = [u.id for u in people]
         today = rt.clock.today()

@@ -34,6 +34,7 @@ from .agencies import clean, require_admin, require_reader
 from .certificates import change_status, holds_certificate, locked_user
 from .paging import check_page
 from .people_views import officer_detail, officer_public
+from .scope import agencies_clause, covers
 from .web_sessions import revoke_all
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -75,7 +76,7 @@ def list_officers(
             )
         )
     with UnitOfWork(rt.sessions) as session:
-        require_reader(session, actor_id)
+        query = query.where(agencies_clause(require_reader(session, actor_id), User.agency_id))
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(User.agency_id, User.id).offset(offset).limit(page_size)).unique()
         today = rt.clock.today()
@@ -93,8 +94,10 @@ def _user(session: Session, user_id: int) -> User:
 
 def get_officer(rt: Runtime, actor_id: int, user_id: int) -> OfficerDetail:
     with UnitOfWork(rt.sessions) as session:
-        require_reader(session, actor_id)
-        return officer_detail(session, _user(session, user_id), rt.clock.today())
+        reader, user = require_reader(session, actor_id), _user(session, user_id)
+        if not covers(session, reader, user.agency_id):
+            raise NotFound(f"没有编号为 {user_id} 的人员")
+        return officer_detail(session, user, rt.clock.today())
 
 
 def _roles(rt: Runtime, roles: list[str]) -> list[str]:
