@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     login_lock_max_minutes: int = Field(default=24 * 60, ge=1)
     # Bearer tokens (api_tokens) expire this many days after they are issued, unless told otherwise.
     token_days: int = Field(default=90, ge=1, le=3650)
+    # 执法证 expiry alerts: the officer and their agency's administrators are told this many days ahead.
+    certificate_warn_days: int = Field(default=30, ge=1, le=365)
     # PDF downloads (?format=pdf) convert through headless LibreOffice: the executable (a path or a name
     # on PATH; empty: soffice, else libreoffice) and how long one conversion may take.
     pdf_converter: str = ""

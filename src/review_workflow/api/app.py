@@ -13,7 +13,18 @@ from ..scheduler import start_scheduler
 from ..web import install as install_web
 from . import errors
 from .limits import BodyLimits
-from .routes import agency_rules, alerts, calendar, cases, filing_office, meta, numbering, public, security
+from .routes import (
+    agency_rules,
+    alerts,
+    calendar,
+    cases,
+    filing_office,
+    meta,
+    numbering,
+    people,
+    public,
+    security,
+)
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -34,7 +45,7 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security):
+    for module in (meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
     app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from . import certificates
 from .calendar import WorkCalendar, parse_rule
 from .definitions import GuardRef
 from .errors import CalendarNotPublished
@@ -36,6 +37,8 @@ class Actor:
     certificate_valid_until: date | None = None
     legal_qualification: str | None = None
     first_review_on: date | None = None  # the day they first did legal review (初次从事法制审核)
+    # 有效 (valid), 暂扣 (suspended) or 注销 (cancelled): core/certificates.py; None before statuses were kept.
+    certificate_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,8 @@ def reasons(refs: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
 
 @guard()
 def handler_certificate_valid(ctx: GuardContext) -> str | None:
-    """持证上岗: the acting handler holds an enforcement certificate (执法证) valid on the day."""
+    """持证上岗: the acting handler holds an enforcement certificate (执法证) valid on the day: not 暂扣,
+    not 注销, not expired (the refusal names which)."""
     return _certificate_problem(ctx.actor, ctx.today)
 
 
@@ -402,7 +406,7 @@ def date_within(ctx: GuardContext, path: str, start: str, period: str, message: 
 @guard("path")
 def officers_certified(ctx: GuardContext, path: str, minimum: int = 2) -> str | None:
     """行政处罚法 art. 42: the people named at `path` are at least `minimum` officers of the case's agency,
-    each holding an enforcement certificate (执法证) valid on the day."""
+    each holding an enforcement certificate (执法证) valid on the day (not 暂扣, 注销 or expired)."""
     ids = set(ctx.value(path) or ())
     people = ctx.people(ids)
     if len(ids) < minimum:
@@ -413,13 +417,9 @@ def officers_certified(ctx: GuardContext, path: str, minimum: int = 2) -> str | 
 
 
 def _certificate_problem(a: Actor, today: date) -> str | None:
-    if not a.certificate_no:
-        return f"{a.name}未持有行政执法证，不得办理案件"
-    if a.certificate_valid_from and today < a.certificate_valid_from:
-        return f"{a.name}的行政执法证（{a.certificate_no}）尚未生效"
-    if a.certificate_valid_until is None or today > a.certificate_valid_until:
-        return f"{a.name}的行政执法证（{a.certificate_no}）已过期或有效期不明"
-    return None
+    return certificates.problem(
+        a.name, a.certificate_no, a.certificate_valid_from, a.certificate_valid_until, a.certificate_status, today
+    )
 
 
 @guard("path")

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core import certificates
 from ..core.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from ..runtime import Runtime
 from ..schemas import Me, Named, WorkflowSummary
@@ -204,6 +205,8 @@ class SessionInfo:
     startable: list[WorkflowSummary]
     unread: int
     filing_queue: bool = False  # may read the filing-review queue (备案审查)
+    # Why the user's own 执法证 stops them acting today (暂扣, 注销, 过期), for a holder of one; else None.
+    certificate_problem: str | None = None
 
 
 def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
@@ -225,4 +228,14 @@ def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
         )
         startable = _startable(rt, set(user.roles))
         filing_queue = may_see_queue(user) and FILING_WORKFLOW in rt.workflows
-    return SessionInfo(me=me, startable=startable, unread=unread or 0, filing_queue=filing_queue)
+        problem = (
+            certificates.problem(
+                user.name, user.certificate_no, user.certificate_valid_from, user.certificate_valid_until,
+                user.certificate_status, rt.clock.today(),
+            )
+            if user.certificate_no
+            else None
+        )
+    return SessionInfo(
+        me=me, startable=startable, unread=unread or 0, filing_queue=filing_queue, certificate_problem=problem
+    )

@@ -38,4 +38,5 @@ def as_actor(user: User) -> Actor:
         certificate_valid_until=user.certificate_valid_until,
         legal_qualification=user.legal_qualification,
         first_review_on=user.first_review_on,
+        certificate_status=user.certificate_status,
     )

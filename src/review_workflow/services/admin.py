@@ -7,13 +7,15 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..core import certificates as certificate_rules
 from ..core.audit import ChainBreak
 from ..core.errors import InvalidInput
 from ..runtime import Runtime
+from ..schemas_people import AgencyCreate
 from ..storage import migrate
 from ..storage.db import UnitOfWork
-from ..storage.models import Agency, AuditEvent, User
-from . import audit_trail, tokens
+from ..storage.models import Agency, AuditEvent, CertificateEvent, User
+from . import agencies, audit_trail, tokens
 from .accounts import hash_password
 
 
@@ -41,19 +43,22 @@ def create_agency(
     kind: str = "enforcement",
     filing_office_id: int | None = None,
     legal_office: str | None = None,
+    level: str | None = None,
 ) -> int:
-    """An agency with its document code (代字) and, for an enforcement agency, its filing-review office."""
+    """An agency with its document code (代字) and, for an enforcement agency, its filing-review office
+    (set-up: the CLI and the demo; administrators use services/agencies.py)."""
+    spec = AgencyCreate.model_validate(
+        {
+            "name": name,
+            "doc_code": doc_code,
+            "kind": kind,
+            "filing_office_id": filing_office_id,
+            "legal_office": legal_office,
+            "level": level,
+        }
+    )
     with UnitOfWork(rt.sessions) as session:
-        if session.scalars(
-            select(Agency).where((Agency.name == name) | (Agency.doc_code == doc_code))
-        ).first():
-            raise InvalidInput(f"机关“{name}”或代字“{doc_code}”已存在")
-        if filing_office_id is not None and session.get(Agency, filing_office_id) is None:
-            raise InvalidInput(f"备案审查机关 {filing_office_id} 不存在")
-        agency = Agency(
-            name=name, doc_code=doc_code, kind=kind, filing_office_id=filing_office_id, legal_office=legal_office
-        )
-        session.add(agency)
+        agency = agencies.add(session, spec)
         session.commit()
         return agency.id
 
@@ -70,6 +75,7 @@ class NewUser:
     legal_qualification: str | None = None
     first_review_on: date | None = None  # 初次从事法制审核的日期
     email: str | None = None
+    staff_type: str | None = None  # 人员类别: core/certificates.py STAFF_TYPES
 
 
 def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tuple[int, str]:
@@ -80,6 +86,11 @@ def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tupl
     unknown = [r for r in spec.roles if r not in rt.roles]
     if unknown or not spec.roles:
         raise InvalidInput(f"未知或缺少角色：{unknown or '（空）'}；可用角色：{', '.join(rt.roles)}")
+    if spec.staff_type is not None and spec.staff_type not in certificate_rules.STAFF_TYPES:
+        raise InvalidInput(f"未知的人员类别：{spec.staff_type}")
+    refused = certificate_rules.ineligible_reason(spec.name, spec.staff_type) if spec.certificate_no else None
+    if refused:
+        raise InvalidInput(refused)
     with UnitOfWork(rt.sessions) as session:
         if session.scalars(select(User).where(User.username == spec.username)).first():
             raise InvalidInput(f"用户名“{spec.username}”已存在")
@@ -97,9 +108,24 @@ def create_user(rt: Runtime, spec: NewUser, password: str | None = None) -> tupl
             first_review_on=spec.first_review_on,
             email=spec.email,
             password_hash=password_hash,
+            staff_type=spec.staff_type,
+            certificate_status=certificate_rules.VALID if spec.certificate_no else None,
         )
         session.add(user)
         session.flush()
+        if spec.certificate_no:
+            session.add(
+                CertificateEvent(
+                    user_id=user.id,
+                    at=rt.clock.now(),
+                    action="issued",
+                    status=certificate_rules.VALID,
+                    reason="建档时录入",
+                    certificate_no=spec.certificate_no,
+                    valid_from=spec.certificate_valid_from,
+                    valid_until=spec.certificate_valid_until,
+                )
+            )
         _, token = tokens.issue(session, user.id, tokens.DEFAULT_NAME, rt.clock.now(), rt.settings.token_days)
         session.commit()
         return user.id, token

@@ -19,7 +19,7 @@ from ..core.errors import WorkflowError
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork
 from ..storage.models import Deadline, Instance, User
-from . import outbox
+from . import certificates, outbox
 from .delivery import DispatchResult, dispatch
 from .moves import apply_event
 from .timers import elapse
@@ -177,12 +177,17 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
 
 
 def tick(rt: Runtime) -> tuple[SweepResult, DispatchResult]:
-    """One scheduler tick: sweep, then deliver. Errors are logged; the next tick tries again."""
+    """One scheduler tick: sweep (deadlines, then 执法证 about to expire), then deliver. Errors are
+    logged; the next tick tries again."""
     try:
         swept = sweep(rt)
     except Exception:
         log.exception("deadline sweep failed")
         swept = SweepResult(0, 0, 0)
+    try:
+        certificates.alert_expiring(rt)
+    except Exception:
+        log.exception("certificate expiry sweep failed")
     try:
         sent = dispatch(rt)
     except Exception:

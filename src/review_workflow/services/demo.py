@@ -71,6 +71,7 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
                 certificate_valid_from=CERT_FROM if cert else None,
                 certificate_valid_until=CERT_UNTIL if cert else None,
                 legal_qualification=qual,
+                staff_type="civil_servant" if cert else None,  # 在编: may hold a 执法证
             ),
             password=password,
         )

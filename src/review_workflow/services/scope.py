@@ -5,14 +5,15 @@ A user sees the cases of their own agency and the cases addressed to it (a filin
 the 司法局's to see). A supervisor (执法监督) sees what their level of government covers: the cases of their
 own agency and of every agency under it — the agencies that file with it (`filing_office_id`), the ones
 that file with those, and so on: a city's 司法局 sees its city's agencies, not another city's; a province's
-sees every city below it.
+sees every city below it. The people of an agency (officers, certificates) are read the same way; an
+administrator reads every agency's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..runtime import Runtime
@@ -30,6 +31,21 @@ def covered_agencies(user: User) -> Any:
     tree = select(Agency.id).where(Agency.id == user.agency_id).cte("covered", recursive=True)
     tree = tree.union(select(Agency.id).where(Agency.filing_office_id == tree.c.id))
     return select(tree.c.id)
+
+
+def agencies_clause(user: User, column: Any) -> Any:
+    """Whose people and records the user may read (agencies, officers, certificates), as a condition on
+    `column` (an agency id): an administrator every agency; a supervisor those their level covers."""
+    if "admin" in user.roles:
+        return true()
+    return column.in_(covered_agencies(user))
+
+
+def covers(session: Session, user: User, agency_id: int) -> bool:
+    """`agencies_clause` for one agency."""
+    if "admin" in user.roles or agency_id == user.agency_id:
+        return True
+    return agency_id in set(session.scalars(covered_agencies(user)))
 
 
 def concerns_clause(user: User) -> Any:

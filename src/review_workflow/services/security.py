@@ -32,8 +32,20 @@ Kind = Literal[
     "token_refused",  # an expired or revoked bearer token was presented
     "password_changed",
     "password_change_failed",  # the current password was wrong
+    # An administrator's changes to agencies and people (services/agencies.py, officers.py): `by` is who
+    # made the change, the detail holds what changed (before and after). 执法证 changes have their own
+    # history (certificate_events).
+    "agency_created",
+    "agency_changed",
+    "user_created",
+    "user_changed",  # name, 人员类别, e-mail, 法律职业资格, first legal review, training hours
+    "roles_changed",
+    "user_deactivated",
+    "password_reset",
+    "officers_imported",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
+CHANGE_KINDS = KINDS[KINDS.index("agency_created") :]  # an administrator's changes, not log-ins
 
 
 def record(

@@ -61,6 +61,8 @@ class Agency(Base):
     legal_office: Mapped[str | None] = mapped_column(String(200))
     # 备案审查机关: where this agency files its major penalties (the 司法局 of its government).
     filing_office_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    # 层级: province, city or county (省/市/县（区）); None for an agency recorded before levels were kept.
+    level: Mapped[str | None] = mapped_column(String(20))
 
 
 class User(Base):
@@ -76,6 +78,14 @@ class User(Base):
     certificate_valid_until: Mapped[date | None] = mapped_column(Date)
     legal_qualification: Mapped[str | None] = mapped_column(String(60))  # 法律职业资格证书编号
     first_review_on: Mapped[date | None] = mapped_column(Date)  # 初次从事法制审核的日期
+    # The certificate's status: valid 有效, suspended 暂扣, cancelled 注销 (core/certificates.py); changed only
+    # by services/certificates.py, which writes a certificate_events row with each change. None: no
+    # certificate, or one recorded before statuses were kept (read as 有效).
+    certificate_status: Mapped[str | None] = mapped_column(String(20))
+    # The expiry date the 30-day alert was queued for (a renewed certificate is alerted again).
+    certificate_warned_for: Mapped[date | None] = mapped_column(Date)
+    # 人员类别 (身份、编制): civil_servant 在编 … temporary 临时工 (core/certificates.py STAFF_TYPES).
+    staff_type: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     # Before api_tokens: one token per user. init_database moves any hash found here into api_tokens and
     # clears it; nothing reads it any more (the migrations to come drop the column).
@@ -85,6 +95,38 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class CertificateEvent(Base):
+    """执法证 history: every issue, renewal, suspension, reinstatement and cancellation — when, the status
+    after it, why, by whom, and the certificate as it then stood. Rows are only ever added."""
+
+    __tablename__ = "certificate_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(20))  # issued renewed suspended reinstated cancelled
+    status: Mapped[str] = mapped_column(String(20))  # valid suspended cancelled, after the change
+    reason: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: set up by the CLI or demo
+    certificate_no: Mapped[str] = mapped_column(String(60))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[by_id])
+
+
+class TrainingHours(Base):
+    """学时: the hours of law training an officer completed in a year (seed 000: 每年组织行政执法人员培训)."""
+
+    __tablename__ = "training_hours"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hours: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Instance(Base):

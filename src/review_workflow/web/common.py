@@ -193,6 +193,7 @@ NAV = (
     NavItem("/cases/new", "发起案件", needs="can_start"),
     NavItem("/filing-office", "备案审查", needs="filing_queue"),
     NavItem("/dashboard", "统计"),
+    NavItem("/admin", "人员管理", needs="people"),
     NavItem("/public/disclosures", "执法公示"),
 )
 
@@ -210,7 +211,11 @@ def render(
     A `public` page (no log-in) shows neither, and leaves the session alone: no cookie for passers-by."""
     rt = runtime(request)
     info = accounts.session_info(rt, user_id) if user_id is not None else None
-    flags = {"can_start": bool(info and info.startable), "filing_queue": bool(info and info.filing_queue)}
+    flags = {
+        "can_start": bool(info and info.startable),
+        "filing_queue": bool(info and info.filing_queue),
+        "people": bool(info and {"admin", "supervisor"} & set(info.me.roles)),  # web/pages/people.py
+    }
     nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
     here = request.url.path
     current = max(

@@ -3,13 +3,14 @@ and tokens.
 
 Schema:
 
-- `workflow_instances.events` (new): each event's last record; `agencies.legal_office`,
-  `users.first_review_on`, `deadlines.pauses` (new columns);
+- `workflow_instances.events` (new): each event's last record; `agencies.legal_office`, `agencies.level`,
+  `users.first_review_on`, `users.certificate_status` (empty: read as 有效), `users.certificate_warned_for`,
+  `users.staff_type`, `deadlines.pauses` (new columns);
 - `documents.series` (new; the old documents were all numbered in the agency's single series, `""`),
   `number` and `serial` may be empty (an unnumbered form), unique (agency_id, series, year, serial);
   `document_counters` keyed (agency_id, series, year), the old counters in series `""`;
-- new tables `agency_series`, `agency_rules`, `web_sessions`, `api_tokens`, `security_events`,
-  `login_throttles`.
+- new tables `agency_series`, `agency_rules`, `certificate_events`, `training_hours`, `web_sessions`,
+  `api_tokens`, `security_events`, `login_throttles`.
 
 Data (`audit_events` is read, never written: `review-workflow audit verify` holds after the upgrade):
 
@@ -77,7 +78,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     op.add_column("agencies", sa.Column("legal_office", sa.String(200)))
+    op.add_column("agencies", sa.Column("level", sa.String(20)))
     op.add_column("users", sa.Column("first_review_on", sa.Date))
+    op.add_column("users", sa.Column("certificate_status", sa.String(20)))  # NULL: recorded before statuses, read as 有效
+    op.add_column("users", sa.Column("certificate_warned_for", sa.Date))
+    op.add_column("users", sa.Column("staff_type", sa.String(40)))
     _add_required_json("deadlines", "pauses", "[]", sqlite)
     _add_required_json("workflow_instances", "events", "{}", sqlite)
     if sqlite:
@@ -244,6 +249,25 @@ def _new_tables(bind: sa.Connection) -> None:
             sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id")),
             sa.Column("created_at", TIME, nullable=False),
             sa.UniqueConstraint("agency_id", "workflow", "rule", "version"),
+        ],
+        "certificate_events": [
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+            sa.Column("at", TIME, nullable=False),
+            sa.Column("action", sa.String(20), nullable=False),
+            sa.Column("status", sa.String(20), nullable=False),
+            sa.Column("reason", sa.String(500), nullable=False),
+            sa.Column("by_id", sa.Integer, sa.ForeignKey("users.id")),
+            sa.Column("certificate_no", sa.String(60), nullable=False),
+            sa.Column("valid_from", sa.Date),
+            sa.Column("valid_until", sa.Date),
+        ],
+        "training_hours": [
+            sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+            sa.Column("year", sa.Integer, primary_key=True),
+            sa.Column("hours", sa.Integer, nullable=False),
+            sa.Column("updated_at", TIME, nullable=False),
+            sa.Column("updated_by_id", sa.Integer, sa.ForeignKey("users.id")),
         ],
         "login_throttles": [
             sa.Column("key", sa.String(200), primary_key=True),
