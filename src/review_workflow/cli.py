@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import socket
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -12,30 +14,45 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from . import cli_text
 from .config import Settings
 from .core.definitions import GuardRef, to_mermaid
 from .core.errors import CalendarNotPublished, DefinitionError, InvalidInput, WorkflowError
 from .runtime import Runtime, build_runtime
+from .storage.migrate import SchemaError
 
-app = typer.Typer(
-    help="重大执法决定法制审核、备案与公示的流程引擎。", no_args_is_help=True, add_completion=False
-)
-workflows_app = typer.Typer(help="查看流程定义。", no_args_is_help=True)
-audit_app = typer.Typer(help="全过程记录：审计链校验。", no_args_is_help=True)
-calendar_app = typer.Typer(help="工作日历：计算与说明期限，导入年度节假日安排。", no_args_is_help=True)
+EXIT_OK = 0
+EXIT_AUDIT_BROKEN = 1
+EXIT_INVALID = 2  # a wrong argument, a bad definition, a database without tables or out of reach
+EXIT_CALENDAR = 3  # a period runs into a year whose holiday arrangement is not published
+EXIT_SCHEMA = 4  # the schema is not the one this program needs: `review-workflow db upgrade`
+EXIT_PORT_BUSY = 5  # serve: the port is taken by another program
+
+EXIT_CODES = f"""退出码：{EXIT_OK} 成功；{EXIT_AUDIT_BROKEN} 审计链被破坏（audit verify）；{EXIT_INVALID} 参数、流程定义或数据库有误（含数据库尚未建表：先运行 review-workflow init）；{EXIT_CALENDAR} 期限涉及未发布节假日安排的年份；{EXIT_SCHEMA} 数据库结构不是最新版本（先运行 review-workflow db upgrade）；{EXIT_PORT_BUSY} 端口已被占用（serve）。"""
+
+
+def _typer(help_text: str, **extra: Any) -> typer.Typer:
+    # Plain click help (no rich panels): every word of it can be put in Chinese (cli_text), and a flag
+    # shows as a flag, without a type.
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, rich_markup_mode=None, **extra)
+
+
+app = _typer("重大执法决定法制审核、行政处罚、备案与公示的流程引擎。", epilog=EXIT_CODES)
+workflows_app = _typer("查看流程定义。")
+audit_app = _typer("全过程记录：审计链校验。")
+calendar_app = _typer("工作日历：计算与说明期限，导入年度节假日安排。")
+tokens_app = _typer("API 令牌：签发（带名称与有效期）、查看、吊销。令牌只在签发时显示一次。")
+db_app = _typer("数据库结构：升级到本程序所需的版本、查看与核对当前版本。")
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(audit_app, name="audit")
-tokens_app = typer.Typer(
-    help="API 令牌：签发（带名称与有效期）、查看、吊销。令牌只在签发时显示一次。", no_args_is_help=True
-)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(db_app, name="db")
+cli_text.install()
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_INVALID = 2
-EXIT_CALENDAR = 3
 
 
 def friendly(fn: F) -> F:
@@ -58,39 +75,152 @@ def friendly(fn: F) -> F:
         except WorkflowError as exc:
             typer.echo(f"错误：{exc.message}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
+        except SchemaError as exc:
+            typer.echo(f"错误：{exc}", err=True)
+            raise typer.Exit(EXIT_SCHEMA) from exc
+        except (OperationalError, ProgrammingError) as exc:
+            typer.echo(f"错误：{_database_problem(exc)}", err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
 
     return wrapper  # type: ignore[return-value]
 
 
-def runtime() -> Runtime:
-    return build_runtime(Settings())
+def _database_problem(exc: OperationalError | ProgrammingError) -> str:
+    """One line for a database error: a missing table means the schema was never made."""
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return f"数据库 {_shown_url(Settings().database_url)} 中没有所需的数据表，请先运行 review-workflow init（或 scripts/run）"
+    if "connect" in text or "unable to open" in text:
+        return f"无法打开数据库 {_shown_url(Settings().database_url)}：{text}"
+    return f"数据库错误：{text}"
+
+
+def _shown_url(url: str) -> str:
+    """The URL without its password."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        creds, _, host = rest.rpartition("@")
+        rest = f"{creds.split(':')[0]}:***@{host}" if ":" in creds else rest
+    return scheme + sep + rest
+
+
+def runtime(*, create: bool = False, database: bool = True) -> Runtime:
+    """The runtime of a command (the definitions are checked first). A SQLite file that is not there is
+    made only by the commands that create the schema (`create`); the others that use the database say
+    so instead of working on an empty new file."""
+    settings = Settings()
+    path = _sqlite_path(settings.database_url)
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    rt = build_runtime(settings)
+    if path is not None and database and not create and not path.exists():
+        raise InvalidInput(f"数据库文件 {path} 不存在：请先运行 review-workflow init（或 scripts/run）")
+    return rt
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.removeprefix(prefix) in ("", ":memory:"):
+        return None
+    return Path(url.removeprefix(prefix).split("?")[0])
+
+
+def require_current_schema(rt: Runtime) -> None:
+    """serve and worker run only on the schema this program was written for."""
+    from .storage import migrate
+
+    st = migrate.status(rt.db)
+    if st.empty:
+        typer.echo(f"错误：数据库 {_shown_url(rt.settings.database_url)} 中还没有数据表，请先运行 review-workflow init（或 scripts/run）", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if not st.at_head:
+        typer.echo(f"错误：{st.describe()}，本程序需要 {st.head}：请先运行 review-workflow db upgrade", err=True)
+        raise typer.Exit(EXIT_SCHEMA)
 
 
 @app.command()
 @friendly
 def init() -> None:
-    """创建数据库表（已存在的表保持不变）。"""
+    """建立数据库：空库建表；已有数据的库升级到最新结构（同 db upgrade）。"""
     from .services.admin import init_database
 
+    rt = runtime(create=True)
+    before, after = init_database(rt)
+    typer.echo(f"数据库已就绪（结构版本 {after.revision}）：{_shown_url(rt.settings.database_url)}")
+    if not before.empty and before.revision != after.revision:
+        typer.echo(f"  已从“{before.describe()}”升级。")
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """把数据库升级到本程序所需的结构版本，并迁移数据（空库则建表）。升级前请备份。"""
+    from .services.admin import init_database
+
+    rt = runtime(create=True)
+    before, after = init_database(rt)
+    if before.revision == after.revision:
+        typer.echo(f"数据库已是最新结构版本 {after.revision}，无需升级。")
+    elif before.empty:
+        typer.echo(f"已建立数据表：结构版本 {after.revision}（{_shown_url(rt.settings.database_url)}）。")
+    else:
+        typer.echo(f"已升级：{before.describe()} → 结构版本 {after.revision}。")
+
+
+@db_app.command("current")
+@friendly
+def db_current() -> None:
+    """显示数据库当前的结构版本与本程序所需的版本。不是最新时退出码 4。"""
+    from .storage import migrate
+
+    st = migrate.status(runtime().db)
+    typer.echo(f"{st.describe()}。")
+    if not st.at_head:
+        raise typer.Exit(EXIT_SCHEMA)
+
+
+@db_app.command("check")
+@friendly
+def db_check() -> None:
+    """核对数据库结构与程序的数据模型是否一致（版本为最新且没有差异时退出码 0，否则 4）。"""
+    from .storage import migrate
+
     rt = runtime()
-    init_database(rt)
-    typer.echo(f"数据库已就绪：{rt.settings.database_url}")
+    st = migrate.status(rt.db)
+    problems = migrate.differences(rt.db) if not st.empty else []
+    if st.at_head and not problems:
+        typer.echo(f"数据库结构与程序一致（结构版本 {st.revision}）。")
+        return
+    typer.echo(f"{st.describe()}。" + (f"与程序的数据模型有 {len(problems)} 处差异：" if problems else ""), err=True)
+    for diff in problems:
+        typer.echo(f"  {diff}", err=True)
+    raise typer.Exit(EXIT_SCHEMA)
+
+
+@db_app.command("stamp")
+@friendly
+def db_stamp() -> None:
+    """只把数据库标记为最新结构版本，不做任何修改（用于开发版本 init 建立、未纳入版本管理的库；之后用 db check 核对）。"""
+    from .storage import migrate
+
+    migrate.stamp_head(runtime().db)
+    typer.echo(f"已标记为结构版本 {migrate.head()}。")
 
 
 @app.command()
 @friendly
 def demo(
-    tokens: Annotated[Path, typer.Option("--tokens", help="把演示用户的令牌写入此 JSON 文件")],
+    tokens: Annotated[Path, typer.Option("--tokens", metavar="文件", help="把演示用户的令牌写入此 JSON 文件")],
     reset: Annotated[bool, typer.Option("--reset", help="先清空数据库再写入演示数据")] = False,
 ) -> None:
     """写入演示数据：机关、各角色用户、处于不同状态的案件。"""
     from .services.admin import init_database
     from .services.demo import load_demo
-    from .storage.models import Base
+    from .storage.migrate import drop_all
 
-    rt = runtime()
+    rt = runtime(create=True)
     if reset:
-        Base.metadata.drop_all(rt.db)
+        drop_all(rt.db)
     init_database(rt)
     users = load_demo(rt)
     tokens.parent.mkdir(parents=True, exist_ok=True)
@@ -103,33 +233,56 @@ def demo(
 @app.command()
 @friendly
 def serve(
-    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="监听端口")] = 8000,
+    host: Annotated[str, typer.Option(metavar="地址", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="端口", help="监听端口")] = 8000,
 ) -> None:
-    """启动 Web 服务（REST API 与 /docs）。"""
+    """启动 Web 服务（网页、REST API 与 /docs）。数据库结构不是最新时不启动（退出码 4），端口被占用时退出码 5。"""
     import uvicorn
 
     from .api.app import create_app
 
     rt = runtime()
+    require_current_schema(rt)
+    if problem := _port_problem(host, port):
+        typer.echo(f"错误：无法监听 {host}:{port}（{problem}）；请用 --port 换一个端口，或先停止占用它的程序", err=True)
+        raise typer.Exit(EXIT_PORT_BUSY)
     typer.echo(f"服务地址 http://{host}:{port}  接口文档 http://{host}:{port}/docs")
     uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on now (as uvicorn would bind it), or None."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"地址无法解析：{exc.strerror}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return "端口已被占用" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+    return None
+
+
+WorkflowName = Annotated[str, typer.Argument(metavar="流程名", help="流程的名称（见 workflows list），如 penalty_case")]
 
 
 @workflows_app.command("list")
 @friendly
 def workflows_list() -> None:
     """列出已加载的流程。"""
-    for wf in runtime().workflows.values():
+    for wf in runtime(database=False).workflows.values():
         d = wf.definition
         typer.echo(f"{d.name:<28} {d.title}  ({len(d.states)} 个状态, {len(d.transitions)} 个事件)")
 
 
 @workflows_app.command("show")
 @friendly
-def workflows_show(name: str) -> None:
+def workflows_show(name: WorkflowName) -> None:
     """显示一个流程：状态、事件（角色、字段、守卫、文书、子流程）、期限、文书模板。"""
-    rt = runtime()
+    rt = runtime(database=False)
     typer.echo("\n".join(describe_workflow(rt, name)))
 
 
@@ -191,9 +344,9 @@ def describe_workflow(rt: Runtime, name: str) -> list[str]:
 
 @workflows_app.command("diagram")
 @friendly
-def workflows_diagram(name: str) -> None:
+def workflows_diagram(name: WorkflowName) -> None:
     """输出流程的 Mermaid 状态图。"""
-    typer.echo(to_mermaid(runtime().workflow(name).definition), nl=False)
+    typer.echo(to_mermaid(runtime(database=False).workflow(name).definition), nl=False)
 
 
 @audit_app.command("verify")
@@ -216,9 +369,9 @@ def audit_verify() -> None:
 
 Start = Annotated[
     str,
-    typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）；due 命令中写 - 则从标准输入逐行读取“起算日 规则”"),
+    typer.Argument(metavar="起算日", help="起算日 YYYY-MM-DD（当日不计入）；due 命令中写 - 则从标准输入逐行读取“起算日 规则”"),
 ]
-Rule = Annotated[str | None, typer.Argument(help="期限规则：Nwd（N个工作日）或 Nd（N日，末日遇休息日顺延）")]
+Rule = Annotated[str | None, typer.Argument(metavar="规则", help="期限规则：Nwd（N个工作日）或 Nd（N日，末日遇休息日顺延）")]
 Provisional = Annotated[
     bool, typer.Option("--provisional", help="节假日安排未发布的年份按周末临时计算，结果标明“暂定”")
 ]
@@ -283,9 +436,9 @@ def calendar_explain(start: Start, rule: Rule = None, provisional: Provisional =
 @calendar_app.command("load")
 @friendly
 def calendar_load(
-    file: Annotated[Path, typer.Argument(help="年度节假日安排文件（.yaml/.yml 或 .csv）", exists=False)],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="年度节假日安排文件（.yaml/.yml 或 .csv）", exists=False)],
     source: Annotated[
-        str | None, typer.Option(help="来源，如国务院办公厅通知文号；默认取文件中的 source 或文件名")
+        str | None, typer.Option(metavar="来源", help="来源，如国务院办公厅通知文号；默认取文件中的 source 或文件名")
     ] = None,
 ) -> None:
     """导入一年的节假日安排，并重算受影响的未结期限（变更记入审计，通知责任人）。"""
@@ -333,10 +486,10 @@ def _positive(text: str | None, what: str) -> int | None:
 @tokens_app.command("create")
 @friendly
 def tokens_create(
-    user: Annotated[str | None, typer.Option("--user", help="令牌所属用户的用户名")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="令牌名称，说明用途，如“数据对接”")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="用户名", help="令牌所属用户的用户名")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="名称", help="令牌名称，说明用途，如“数据对接”")] = None,
     days: Annotated[
-        str | None, typer.Option("--days", help="有效天数（1–3650）；默认取 REVIEW_WORKFLOW_TOKEN_DAYS")
+        str | None, typer.Option("--days", metavar="天数", help="有效天数（1–3650）；默认取 REVIEW_WORKFLOW_TOKEN_DAYS")
     ] = None,
 ) -> None:
     """为用户签发一个新的 API 令牌，并只显示这一次（数据库只保存其哈希）。"""
@@ -354,7 +507,7 @@ def tokens_create(
 @tokens_app.command("list")
 @friendly
 def tokens_list(
-    user: Annotated[str | None, typer.Option("--user", help="只列出此用户的令牌")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="用户名", help="只列出此用户的令牌")] = None,
 ) -> None:
     """列出令牌：编号、用户、名称、签发与到期时间、最近使用时间、状态（不显示令牌本身）。"""
     from .services import tokens
@@ -378,7 +531,7 @@ def tokens_list(
 
 @tokens_app.command("revoke")
 @friendly
-def tokens_revoke(token_id: Annotated[str, typer.Argument(metavar="ID", help="令牌编号（见 tokens list）")]) -> None:
+def tokens_revoke(token_id: Annotated[str, typer.Argument(metavar="编号", help="令牌编号（见 tokens list）")]) -> None:
     """吊销一个令牌：此后使用它的请求一律被拒绝（401）。"""
     from .services import tokens
 
@@ -395,7 +548,7 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(metavar="ID", help="�
 @friendly
 def worker(
     interval: Annotated[
-        float | None, typer.Option(help="扫描间隔（秒）；默认取 REVIEW_WORKFLOW_SWEEP_SECONDS")
+        float | None, typer.Option(metavar="秒", help="扫描间隔（秒）；默认取 REVIEW_WORKFLOW_SWEEP_SECONDS")
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="只扫描并投递一次，然后退出")] = False,
 ) -> None:
@@ -407,6 +560,7 @@ def worker(
         level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
     )
     rt = runtime()
+    require_current_schema(rt)
     seconds = interval if interval is not None else rt.settings.sweep_seconds
     if seconds <= 0:
         raise InvalidInput("扫描间隔须大于 0 秒")

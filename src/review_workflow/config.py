@@ -16,7 +16,8 @@ DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVIEW_WORKFLOW_", extra="ignore")
 
-    database_url: str = "sqlite:///./review_workflow.storage.db"
+    # The same database as scripts/run: var/review_workflow.db under the project root.
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'review_workflow.db'}"
     workflows_dir: Path = PROJECT_ROOT / "workflows"
     templates_dir: Path = PROJECT_ROOT / "doc_templates"
     # Pins "now" for demos and tests (ISO date-time); empty means the real clock.

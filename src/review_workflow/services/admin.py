@@ -12,18 +12,28 @@ from ..core.audit import ChainBreak
 from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from ..schemas_people import AgencyCreate
-from ..storage.db import UnitOfWork, create_schema
+from ..storage import migrate
+from ..storage.db import UnitOfWork
 from ..storage.models import Agency, AuditEvent, CertificateEvent, User
 from . import agencies, audit_trail, tokens
 from .accounts import hash_password
 
 
-def init_database(rt: Runtime) -> None:
-    """Create the missing tables; move any token still in `users.token_hash` into api_tokens."""
-    create_schema(rt.db)
+def schema_options(rt: Runtime) -> migrate.DataOptions:
+    """What the data migrations read of the settings: the definitions, the time zone, token lifetimes."""
+    s = rt.settings
+    return migrate.DataOptions(workflows_dir=s.workflows_dir, timezone=s.timezone, token_days=s.token_days, now=s.now)
+
+
+def init_database(rt: Runtime) -> tuple[migrate.Status, migrate.Status]:
+    """Bring the schema to head: an empty database gets every table (stamped at head), one of the
+    previous release or an older revision is migrated (`storage/migrate.py`). Then any token still in
+    `users.token_hash` moves into api_tokens. Returns where the schema stood before and after."""
+    before, after = migrate.upgrade(rt.db, schema_options(rt))
     with UnitOfWork(rt.sessions) as session:
         if tokens.adopt_user_tokens(session, rt.clock.now(), rt.settings.token_days):
             session.commit()
+    return before, after
 
 
 def create_agency(
