@@ -63,6 +63,27 @@ def test_a_decision_that_turns_out_major_goes_to_review_and_discussion_and_is_th
     assert children(client, people, case) == ["major_decision_review", "major_penalty_filing", "enforcement_disclosure"]
 
 
+def test_an_organisation_registered_without_its_address_is_completed_and_then_decided(client: TestClient, people: People) -> None:
+    """Art. 59 makes the address and legal representative part of the decision: refused without them, and
+    the handler can add them during the case (补正当事人信息) instead of the case being stuck until 销案."""
+    case = proposed(client, people, notified(client, people, 5000, fields={"party_type": "organization"}), 5000)
+    body = assert_error(fire(client, people.agency_head, case, "decide_penalty", DECIDE), 403, "guard_rejected")
+    assert "住址" in body["message"]
+    assert_error(fire(client, people.handler, case, "update_party", {"party_address": "郑州市某路1号"}), 422, "invalid_payload")
+    case = move(
+        client,
+        people.handler,
+        case,
+        "update_party",
+        {"party_address": "郑州市金水区某路1号", "legal_representative": "钱某", "note": "据营业执照补正。"},
+    )
+    assert case["state"] == "deliberating"
+    case = move(client, people.agency_head, case, "decide_penalty", DECIDE)
+    assert case["state"] == "decided"
+    assert case["data"]["party_address"] == "郑州市金水区某路1号"
+    assert case["data"]["legal_representative"] == "钱某"
+
+
 def test_a_revised_proposal_needs_a_fresh_review(client: TestClient, people: People) -> None:
     case = reviewed(client, people, proposed(client, people, notified(client, people, 50000, party=PERSON, fields=PERSON_FIELDS), 50000))
     case = move(client, people.handler, case, "propose_decision", proposal(60000))
