@@ -485,6 +485,13 @@ def form_row(t: Table, label: str, fill: Callable[[_Cell], None] | str) -> None:
         fill(value_cell)
 
 
+def officers_cell(cell: _Cell, field: str) -> None:
+    """The officers a `list[user]` field names, each with the number of their 执法证."""
+    tag(cell, "{%p for id in " + field + " %}")
+    paragraph(cell, "{{ people[id].name }}（执法证号：{{ people[id].certificate_no }}）")
+    tag(cell, "{%p endfor %}")
+
+
 def tag_row(t: Table, jinja: str, widths: list[Length] = FORM_WIDTHS) -> None:
     cells = add_row(t, widths)
     tag(cells[0], jinja)

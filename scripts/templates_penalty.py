@@ -26,6 +26,7 @@ from docx_layout import (
     meeting_lines,
     new_document,
     numbered,
+    officers_cell,
     paragraph,
     sign_off,
     signature,
@@ -78,13 +79,6 @@ def _notice_facts(doc: DocxDocument) -> None:
 # ---------------------------------------------------------------- 立案审批表
 
 
-def _officers(cell: _Cell, field: str) -> None:
-    """The officers a `list[user]` field names, each with the number of their 执法证."""
-    tag(cell, "{%p for id in " + field + " %}")
-    paragraph(cell, "{{ people[id].name }}（执法证号：{{ people[id].certificate_no }}）")
-    tag(cell, "{%p endfor %}")
-
-
 def _opinion_cell(text: str, who: str, date: str) -> Callable[[_Cell], None]:
     """An opinion given in the system: the text, then who gave it and when."""
 
@@ -113,7 +107,7 @@ def register_approval() -> DocxDocument:
     form_row(t, "发现违法行为日期", "{{ events.propose_register.discovered_on|cn_date }}")
     form_row(t, "简要案情", "{{ events.propose_register.facts_brief }}")
     form_row(t, "立案依据", "{{ events.propose_register.register_basis }}")
-    form_row(t, "办案人员", lambda cell: _officers(cell, "events.propose_register.investigators"))
+    form_row(t, "办案人员", lambda cell: officers_cell(cell, "events.propose_register.investigators"))
     form_row(
         t,
         "承办人意见",

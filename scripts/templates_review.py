@@ -22,6 +22,7 @@ from docx_layout import (
     meeting_lines,
     new_document,
     number_line,
+    officers_cell,
     paragraph,
     signature,
     table,
@@ -53,6 +54,10 @@ def review_submission_form() -> DocxDocument:
     form_row(
         t, "承办人", "{{ case.handler_name }}{% if actor.certificate_no %}（执法证号：{{ actor.certificate_no }}）{% endif %}"
     )
+    # A review started by a penalty case names the case's officers (copied from its 立案审批表).
+    tag_row(t, "{%tr if data.officers %}")
+    form_row(t, "办案人员", lambda cell: officers_cell(cell, "data.officers"))
+    tag_row(t, "{%tr endif %}")
     form_row(t, "案由", "{{ case.title }}")
     form_row(t, "当事人", "{{ case.party }}")
     # Submitting and resubmitting update the case fields summary and proposed_decision.

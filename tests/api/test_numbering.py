@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from review_workflow.core.documents import document_text
 from review_workflow.runtime import Runtime
 from review_workflow.services.tokens import create_token
-from tests.api.conftest import assert_error, auth, child, detail, move, ok
+from tests.api.conftest import assert_error, auth, child, detail, fire, move, ok
 from tests.api.penalty import (
     PERSON,
     PERSON_FIELDS,
@@ -49,6 +49,37 @@ def test_the_year_of_a_number_is_the_year_of_the_documents_date(client: TestClie
     clock(client, "2027-01-04T10:00:00")
     other = move(client, people.agency_head, other, "decide_penalty", {"decision_date": "2027-01-04"})
     assert other["data"]["decision_no"] == "郑市监罚〔2027〕1号"
+
+
+def test_a_notice_is_dated_and_numbered_by_the_day_it_was_issued_not_the_day_recorded(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    for person, username in ((people.handler, "zhang"), (people.handler2, "liu"), (people.agency_head, "chen")):
+        person.token = create_token(rt, username, "跨年度测试", days=3650)[1]
+    clock(client, "2026-12-28T09:00:00")
+    body = {"workflow": "penalty_case", "title": "跨年告知案", "party": PERSON, **PERSON_FIELDS}
+    case = ok(client.post("/api/cases", json=body, headers=auth(people.handler)), 201)
+    investigators = [people.handler.id, people.handler2.id]
+    register = {"facts_brief": "举报。", "register_basis": "某法", "investigators": investigators, "discovered_on": "2026-12-28"}
+    case = move(client, people.handler, case, "propose_register", register)
+    case = move(client, people.agency_head, case, "register", {})
+    clock(client, "2027-01-04T09:00:00")  # issued on 12-31, served on 01-04, recorded in the new year
+    notice_payload = {
+        "facts": "超标排放。",
+        "evidence": ["监测报告"],
+        "legal_basis": "某法第八条",
+        "proposed_penalty": "罚款3000元",
+        "proposed_types": ["罚款"],
+        "proposed_fine": 3000,
+        "officers": investigators,
+        "served_on": "2027-01-04",
+    }
+    late = {**notice_payload, "issued_on": "2027-01-05"}  # issued after it was served (and after today)
+    assert_error(fire(client, people.handler, case, "notify", late), 403, "guard_rejected")
+    case = move(client, people.handler, case, "notify", {**notice_payload, "issued_on": "2026-12-31"})
+    [notice] = [d for d in detail(client, people.handler, case["id"])["documents"] if d["kind"] == "prior_notice"]
+    assert notice["number"] == "郑市监罚告〔2026〕1号"
+    assert "2026年12月31日" in document_text(client.get(notice["url"], headers=auth(people.handler)).content)
 
 
 def test_the_filing_office_gives_the_filing_its_number_when_it_registers_it(client: TestClient, people: People) -> None:

@@ -36,6 +36,11 @@ def test_a_major_penalty_from_register_to_close_with_review_filing_and_disclosur
     assert "人民币贰拾万元整" in text and "郑州市中原区人民法院" in text and ORG in text
     assert "郑市监罚〔2026〕1号" in doc_text(client, people.handler, case, "credit_repair_notice")
 
+    review = child(client, people.handler, case["id"], "major_decision_review")
+    form = doc_text(client, people.handler, review, "review_submission_form")
+    for officer in (people.handler, people.handler2):  # the case's officers, not only the one who submitted
+        assert f"{officer.name}（执法证号：豫执00" in form
+
     filing = child(client, people.handler, case["id"], "major_penalty_filing")
     assert filing["parent_id"] == case["id"] and filing["counterpart_agency"]["name"] == "郑州市司法局"
     pin_clock(rt, "2026-02-24T09:00:00")

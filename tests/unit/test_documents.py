@@ -413,7 +413,7 @@ def test_control_characters_pasted_into_a_field_are_dropped() -> None:
 
 def test_template_names_only_context_keys() -> None:
     used = {t.name: {c[0] for c in template_use(t).chains} for t in ALL_TEMPLATES}
-    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "actor", "payload", "data", "events"}
+    assert used["review_submission_form.docx"] == {"doc", "agency", "case", "actor", "payload", "data", "events", "people"}
     assert used["review_opinion.docx"] == {"doc", "agency", "case", "actor", "event", "payload", "data", "events", "choices"}
     assert used["collective_discussion_record.docx"] == {"doc", "agency", "case", "payload", "data", "events"}
     assert all(names <= CONTEXT_KEYS for names in used.values())
