@@ -117,14 +117,14 @@ def major_penalty_filing(e: Evidence) -> Item:
     """重大行政处罚备案 (6分): 应备案未备案的，发现1起扣6分；超期备案的，发现1起扣2分. Every major penalty of the
     year is checked (the system sees them all; the inspector's five are marked in the sample)."""
     f = e.figures.filings
-    by_filing = {c.id: c for c in stats.filings_of(e.cases, e.year)}
+    parents = {c.id: c.parent_id for c in stats.filings_of(e.cases, e.year)}
+
+    def cases(filing_id: int) -> list[int]:  # the penalty case, then its filing
+        return [p for p in (parents.get(filing_id), filing_id) if p is not None]
+
     findings = [
-        Finding(text=f"重大行政处罚（案件 {by_filing[i].parent_id}）应备案未备案", points=6, case_ids=[by_filing[i].parent_id or i, i])
-        for i in f.missing_ids
-    ] + [
-        Finding(text=f"重大行政处罚（案件 {by_filing[i].parent_id}）超期备案", points=2, case_ids=[by_filing[i].parent_id or i, i])
-        for i in f.late_ids
-    ]
+        Finding(text=f"重大行政处罚应备案未备案（备案案件 {i}）", points=6, case_ids=cases(i)) for i in f.missing_ids
+    ] + [Finding(text=f"重大行政处罚超期备案（备案案件 {i}）", points=2, case_ids=cases(i)) for i in f.late_ids]
     detail = f"本年度重大行政处罚 {f.total} 件：按时备案 {f.on_time}，超期备案 {f.late}，应备案未备案 {f.missing}，尚在期限内 {f.pending}。"
     return _item("major_penalty_filing", "重大行政处罚备案审查制度", 6, findings, detail)
 
