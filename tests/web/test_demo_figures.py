@@ -109,3 +109,28 @@ def test_the_demo_obeys_the_procedure_it_shows(rt: Runtime, demo: dict[str, int]
             assert register["on"] <= notify["served_on"] <= "2026-03-02"
         if "decide_penalty" in events:
             assert events["propose_decision"]["on"] <= events["decide_penalty"]["decision_date"] <= "2026-03-02"
+
+
+def test_the_demo_year_has_annual_figures_and_a_rubric(rt: Runtime, demo: dict[str, int]) -> None:
+    """2026 for 郑州市市场监督管理局: three penalties (two major, reviewed), a filing accepted and one running,
+    the major penalty's disclosure run out on 03-11 — so 公示 is not running (−3) and the rate is 2/3."""
+    from sqlalchemy import select
+
+    from review_workflow.services import supervision
+    from review_workflow.storage.models import Agency
+
+    with rt.sessions() as session:
+        agency = session.scalar(select(Agency.id).where(Agency.name == "郑州市市场监督管理局"))
+    assert agency is not None
+    report = supervision.annual_report(rt, demo["zhaolei"], agency, 2026)
+    assert (report.penalties.decisions, report.penalties.major, report.penalties.fines) == (3, 2, 405000)
+    assert (report.filings.on_time, report.filings.pending, report.disclosures.missing) == (1, 1, 1)
+    assert report.reviews.rate == 1.0 and report.submission.state == "not_due"
+    rubric = supervision.rubric_of(rt, demo["zhaolei"], agency, 2026)
+    assert {i.key: i.deduction for i in rubric.items} == {
+        "major_penalty_filing": 0,
+        "statistics_report": 0,
+        "officers_active": 0,
+        "three_systems": 3,
+    }
+    assert rubric.disclosure_rate == pytest.approx(2 / 3) and [o.name for o in rubric.sample.officers] == ["张伟", "刘洋", "王芳", "李静"]

@@ -126,3 +126,10 @@ class PdfConversionFailed(WorkflowError):
 
     code = "pdf_conversion_failed"
     status = 503
+
+
+class AlreadySubmitted(WorkflowError):
+    """A report (统计年报) already submitted is not submitted again."""
+
+    code = "already_submitted"
+    status = 409

@@ -101,15 +101,19 @@ def add(session: Session, spec: AgencyCreate) -> Agency:
     return agency
 
 
-def _counts(session: Session, today: date, ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
-    """Per agency: active people, and those whose certificate is valid today."""
-    valid = and_(
+def certified_on(day: date) -> Any:
+    """Holding a valid 执法证 on `day`: numbered, neither 暂扣 nor 注销, within its dates (a condition on User)."""
+    return and_(
         User.certificate_no.is_not(None),
         or_(User.certificate_status.is_(None), User.certificate_status == "valid"),
-        or_(User.certificate_valid_from.is_(None), User.certificate_valid_from <= today),
-        User.certificate_valid_until >= today,
+        or_(User.certificate_valid_from.is_(None), User.certificate_valid_from <= day),
+        User.certificate_valid_until >= day,
     )
-    query = select(User.agency_id, func.count(), func.count().filter(valid)).where(User.active)
+
+
+def _counts(session: Session, today: date, ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Per agency: active people, and those whose certificate is valid today."""
+    query = select(User.agency_id, func.count(), func.count().filter(certified_on(today))).where(User.active)
     if ids is not None:
         query = query.where(User.agency_id.in_(ids))
     return {a: (n, c) for a, n, c in session.execute(query.group_by(User.agency_id))}

@@ -19,7 +19,7 @@ from ..core.errors import WorkflowError
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork
 from ..storage.models import Deadline, Instance, User
-from . import certificates, outbox
+from . import annual_reports, certificates, outbox
 from .delivery import DispatchResult, dispatch
 from .moves import apply_event
 from .timers import elapse
@@ -177,7 +177,7 @@ def sweep(rt: Runtime, batch: int | None = None) -> SweepResult:
 
 
 def tick(rt: Runtime) -> tuple[SweepResult, DispatchResult]:
-    """One scheduler tick: sweep (deadlines, then 执法证 about to expire), then deliver. Errors are
+    """One scheduler tick: sweep (deadlines, then 执法证 about to expire, then 统计年报 due), then deliver. Errors are
     logged; the next tick tries again."""
     try:
         swept = sweep(rt)
@@ -188,6 +188,10 @@ def tick(rt: Runtime) -> tuple[SweepResult, DispatchResult]:
         certificates.alert_expiring(rt)
     except Exception:
         log.exception("certificate expiry sweep failed")
+    try:
+        annual_reports.alert_due(rt)
+    except Exception:
+        log.exception("annual report deadline sweep failed")
     try:
         sent = dispatch(rt)
     except Exception:

@@ -43,9 +43,12 @@ def record(
     return row
 
 
-def find_breaks(session: Session) -> Iterator[ChainBreak]:
-    """Walk every case's chain in order; yield each place it does not hold."""
-    instances = session.execute(select(Instance.id, Instance.last_event_hash).order_by(Instance.id)).all()
+def find_breaks(session: Session, case_ids: list[int] | None = None) -> Iterator[ChainBreak]:
+    """Walk every case's chain (or those of `case_ids`) in order; yield each place it does not hold."""
+    query = select(Instance.id, Instance.last_event_hash).order_by(Instance.id)
+    if case_ids is not None:
+        query = query.where(Instance.id.in_(case_ids))
+    instances = session.execute(query).all()
     for instance_id, tip in instances:
         prev: str | None = None
         expected_seq = 1

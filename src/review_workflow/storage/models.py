@@ -409,3 +409,25 @@ class LoginThrottle(Base):
     window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locks: Mapped[int] = mapped_column(Integer, default=0)  # locks so far: each one waits twice as long
+
+
+class AnnualReport(Base):
+    """统计年报: an agency's statistics of a calendar year, due at the 司法局 by 31 January of the next year
+    (国办发〔2018〕118号; seed 003 item 13). The row is the deadline (swept like certificates, alerting
+    the agency's legal office) and, once submitted, the record of who submitted it and when."""
+
+    __tablename__ = "annual_reports"
+    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)  # the calendar year the figures cover
+    due: Mapped[date] = mapped_column(Date)  # 31 January of year + 1: a calendar date, not working days
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_on: Mapped[date | None] = mapped_column(Date)  # the local date of submitted_at
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    late: Mapped[bool | None] = mapped_column(Boolean)  # submitted after `due`
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    submitted_by: Mapped[User | None] = relationship(lazy="joined")

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import __version__
 from ..core.errors import NotAuthenticated, TooManyAttempts, WorkflowError
 from ..runtime import Runtime
-from ..services import accounts, web_sessions
+from ..services import accounts, annual_reports, web_sessions
 from .forms import MultiForm
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,7 @@ NAV = (
     NavItem("/cases/new", "发起案件", needs="can_start"),
     NavItem("/filing-office", "备案审查", needs="filing_queue"),
     NavItem("/dashboard", "统计"),
+    NavItem("/reports", "年报与考核", needs="reports"),
     NavItem("/admin", "人员管理", needs="people"),
     NavItem("/public/disclosures", "执法公示"),
 )
@@ -215,6 +216,7 @@ def render(
         "can_start": bool(info and info.startable),
         "filing_queue": bool(info and info.filing_queue),
         "people": bool(info and {"admin", "supervisor"} & set(info.me.roles)),  # web/pages/people.py
+        "reports": bool(info and annual_reports.READERS & set(info.me.roles)),  # web/pages/reports.py
     }
     nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
     here = request.url.path
