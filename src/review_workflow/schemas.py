@@ -161,6 +161,9 @@ class CaseDetail(CasePublic):
     deadlines: list[DeadlinePublic]
     parent: CaseLink | None = None
     children: list[CaseLink] = []
+    # Cases linked by a `case` field: those this case names (the file a 案卷评查 evaluates) and those
+    # naming it (the evaluations of a penalty case).
+    related: list[CaseLink] = []
 
 
 class TaskPublic(BaseModel):

@@ -27,6 +27,7 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
+from . import case_refs
 from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
@@ -109,7 +110,14 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
             # The parent may be out of sight (a filing office sees the filing, not the penalty case).
             parent=next(iter(_links(rt, session, user, Instance.id == inst.parent_id, today)), None),
             children=_links(rt, session, user, Instance.parent_id == inst.id, today),
+            related=_links(rt, session, user, Instance.id.in_(_related_ids(rt, session, user, inst)), today),
         )
+
+
+def _related_ids(rt: Runtime, session: Session, user: User, inst: Instance) -> list[int]:
+    d = rt.workflow(inst.workflow).definition
+    named = [v for f, spec in d.case_fields.items() if spec.type == "case" and isinstance(v := inst.data.get(f), int)]
+    return named + [other.id for _, _, other in case_refs.case_of(rt, session, user, inst)]
 
 
 def _links(rt: Runtime, session: Session, user: User, where: Any, today: date) -> list[CaseLink]:
