@@ -17,22 +17,12 @@ from sqlalchemy import select
 from review_workflow.core.loader import parse_definition
 from review_workflow.runtime import Runtime
 from review_workflow.services import evaluations
-from review_workflow.services.moves import create_instance
 from review_workflow.storage.db import UnitOfWork
-from review_workflow.storage.models import Document, Instance, Notification, User
+from review_workflow.storage.models import Document, Instance, Notification
 from tests.api.conftest import assert_error, auth, detail, fire, move, ok
+from tests.api.evaluation import add_evaluator, closed_files, marks
 from tests.api.penalty import clock, decided_minor
 from tests.conftest import People, Person, add_person, pin_clock
-
-SHEET = parse_definition(Path("workflows/case_file_evaluation.yaml")).sheets["case_file"]
-
-
-def marks(failed: tuple[str, ...] = (), deductions: dict[str, float] | None = None) -> dict[str, Any]:
-    """Every item marked: the basic ones 符合 unless named, the general ones with the given deductions."""
-    return {
-        "basic": {i.key: i.key not in failed for i in SHEET.basic},
-        "general": {i.key: (deductions or {}).get(i.key, 0) for i in SHEET.general},
-    }
 
 
 def scoring(failed: tuple[str, ...] = (), deductions: dict[str, float] | None = None, **extra: Any) -> dict[str, Any]:
@@ -41,15 +31,7 @@ def scoring(failed: tuple[str, ...] = (), deductions: dict[str, float] | None = 
 
 @pytest.fixture
 def evaluator(rt: Runtime, people: People) -> Person:
-    """A 评查人员 of the province's 司法厅, where the supervisor who draws works."""
-    return add_person(rt, "pingcha", agency_of(rt, people.supervisor), ("evaluator",), name="郑评查")
-
-
-def agency_of(rt: Runtime, p: Person) -> int:
-    with UnitOfWork(rt.sessions) as session:
-        user = session.get(User, p.id)
-        assert user is not None
-        return user.agency_id
+    return add_evaluator(rt, people)
 
 
 def closed_penalty(client: TestClient, people: People) -> dict[str, Any]:
@@ -61,23 +43,6 @@ def closed_penalty(client: TestClient, people: People) -> dict[str, Any]:
     case = move(client, people.handler, case, "execute", {"executed_on": "2026-01-19", "execution_method": "自觉履行"})
     case = move(client, people.handler, case, "propose_close", {"execution": "已缴清罚款。", "closing_note": "建议结案。"})
     return move(client, people.agency_head, case, "close", {"opinion": "同意结案。"})
-
-
-def closed_files(rt: Runtime, people: People, n: int, closed_on: str = "2026-03-02") -> list[int]:
-    """`n` penalty cases of the agency as the engine leaves a closed one (state, the 结案 record): the
-    draw reads only these; driving each through its 20 steps would only slow the test."""
-    d = rt.workflow("penalty_case").definition
-    ids = []
-    with UnitOfWork(rt.sessions) as session:
-        for k in range(n):
-            inst = create_instance(
-                rt, session, d, agency_id=people.agency_id, handler_id=people.handler.id, title=f"抽样案件{k}",
-                party=f"当事人{k}", data={"party_type": "individual", "decision_no": f"郑市监罚〔2026〕{k + 1}号"}, actor=None,
-            )
-            inst.state, inst.events = "closed", {"close": {"on": closed_on, "by": people.agency_head.id, "seq": 9}}
-            ids.append(inst.id)
-        session.commit()
-    return ids
 
 
 def draw(client: TestClient, p: Person, agency: int, count: int, year: int = 2026) -> Any:

@@ -103,7 +103,7 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
                 )
                 for u in staff
             ],
-            available_events=[event_public(t) for t in _available(rt, session, user, inst)],
+            available_events=[event_public(t, d.sheets) for t in _available(rt, session, user, inst)],
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
             deadlines=[deadline_public(row, today) for row in deadlines],
@@ -178,7 +178,7 @@ def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
         for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
             events = _available(rt, session, user, inst)
             if events:
-                tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t) for t in events]))
+                tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t, rt.workflow(inst.workflow).definition.sheets) for t in events]))
         return TasksPublic(data=tasks, count=len(tasks))
 
 

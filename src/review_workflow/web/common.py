@@ -192,6 +192,7 @@ NAV = (
     NavItem("/cases", "案件"),
     NavItem("/cases/new", "发起案件", needs="can_start"),
     NavItem("/filing-office", "备案审查", needs="filing_queue"),
+    NavItem("/evaluations", "案卷评查", needs="supervisor"),
     NavItem("/dashboard", "统计"),
     NavItem("/admin", "人员管理", needs="people"),
     NavItem("/public/disclosures", "执法公示"),
@@ -215,6 +216,7 @@ def render(
         "can_start": bool(info and info.startable),
         "filing_queue": bool(info and info.filing_queue),
         "people": bool(info and {"admin", "supervisor"} & set(info.me.roles)),  # web/pages/people.py
+        "supervisor": bool(info and "supervisor" in info.me.roles),  # web/pages/evaluations.py
     }
     nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
     here = request.url.path
