@@ -66,8 +66,10 @@ def load_workflows(settings: Settings) -> tuple[dict[str, Workflow], dict[str, R
         name: Workflow(
             definition=d,
             engine=Engine(d, titles),
-            case_model=payloads.build_model(f"{name}_case", d.case_fields),
-            event_models={t.event: payloads.build_model(f"{name}_{t.event}", t.payload) for t in d.transitions},
+            case_model=payloads.build_model(f"{name}_case", d.case_fields, d.sheets),
+            event_models={
+                t.event: payloads.build_model(f"{name}_{t.event}", t.payload, d.sheets) for t in d.transitions
+            },
         )
         for name, d in loaded.definitions.items()
     }

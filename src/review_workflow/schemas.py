@@ -27,6 +27,23 @@ class Named(BaseModel):
     name: str
 
 
+class SheetItemPublic(BaseModel):
+    key: str
+    title: str
+    group: str | None = None
+    points: float | None = None
+
+
+class SheetPublic(BaseModel):
+    """A scoring sheet (评分表) a `scoresheet` field marks: 基础标准 (pass/fail) and 一般标准 (points)."""
+
+    title: str
+    total: float
+    basic: list[SheetItemPublic]
+    groups: dict[str, str]
+    general: list[SheetItemPublic]
+
+
 class FieldPublic(BaseModel):
     name: str
     type: str
@@ -35,6 +52,7 @@ class FieldPublic(BaseModel):
     choices: list[str] | None = None
     labels: dict[str, str] = {}  # display names of choices
     fields: list[FieldPublic] | None = None
+    sheet: SheetPublic | None = None  # for a scoresheet field: its items, to mark one by one
 
 
 class EventPublic(BaseModel):
@@ -161,6 +179,9 @@ class CaseDetail(CasePublic):
     deadlines: list[DeadlinePublic]
     parent: CaseLink | None = None
     children: list[CaseLink] = []
+    # Cases linked by a `case` field: those this case names (the file a 案卷评查 evaluates) and those
+    # naming it (the evaluations of a penalty case).
+    related: list[CaseLink] = []
 
 
 class TaskPublic(BaseModel):

@@ -62,6 +62,9 @@ MODEL_SECTIONS = {
     "ChildOutcome": "Child cases",
     "Counterpart": "Counterpart (相对方机关)",
     "RuleSet": "Rule sets",
+    "ScoringSheet": "Scoring sheets (评分表)",
+    "SheetItem": "Scoring sheets (评分表)",
+    "DerivedField": "Derived fields",
 }
 GUARDS_SECTION = "Every guard and condition"
 TEMPLATES_SECTION = "Document templates"

@@ -35,11 +35,12 @@ def test_review_filing_and_disclosure_rates_on_the_demo(rt: Runtime, demo: dict[
     assert [s.key for s in series] == ["legal_review", "filing", "disclosure"]
     # reviews: four decided on time (two demo reviews, the two major penalties' reviews), none late;
     # filing: the accepted one filed the day of its decision, the other still inside its 15 days;
-    # disclosure: two published the day of their decision, the major penalty's ran out on 03-11.
-    assert _figures(series) == {"legal_review": (4, 0, 0), "filing": (1, 0, 0), "disclosure": (2, 0, 1)}
+    # disclosure: three published the day of their decision (one of a case closed that day for 案卷评查),
+    # the major penalty's ran out on 03-11.
+    assert _figures(series) == {"legal_review": (4, 0, 0), "filing": (1, 0, 0), "disclosure": (3, 0, 1)}
     march = {s.key: s.months[-1] for s in series}
     assert [m.month for m in series[0].months] == ["2026-01", "2026-02", "2026-03"]
-    assert march["disclosure"].rate == pytest.approx(2 / 3) and march["filing"].rate == 1.0
+    assert march["disclosure"].rate == pytest.approx(3 / 4) and march["filing"].rate == 1.0
     assert all(m.met + m.late + m.missing == 0 for s in series for m in s.months[:-1])
 
 
@@ -80,9 +81,9 @@ def test_the_dashboard_shows_the_three_rates_by_month(
     html = v.get("/dashboard").text
     section = html[html.index('data-testid="compliance"') : html.index('data-testid="on-time"')]
     text = text_of(section)
-    assert "法制审核 100%" in text and "重大行政处罚备案 100%" in text and "行政执法公示 67%" in text
-    assert "按时公示 2，逾期公示 0，逾期未公示 1" in text
-    assert re.search(r"2026-03 100% （4/0/0） 100% （1/0/0） 67% （2/0/1）", text)
+    assert "法制审核 100%" in text and "重大行政处罚备案 100%" in text and "行政执法公示 75%" in text
+    assert "按时公示 3，逾期公示 0，逾期未公示 1" in text
+    assert re.search(r"2026-03 100% （4/0/0） 100% （1/0/0） 75% （3/0/1）", text)
     assert section.count('<svg class="chart"') == 3
     others = text_of(html[html.index('data-testid="on-time"') :])
     assert "陈述申辩和听证申请期间" not in others and "法制审核期限" not in others

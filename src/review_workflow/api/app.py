@@ -18,6 +18,7 @@ from .routes import (
     alerts,
     calendar,
     cases,
+    evaluations,
     filing_office,
     meta,
     numbering,
@@ -46,7 +47,9 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people, reports):
+    for module in (
+        meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people, reports, evaluations
+    ):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
     app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known

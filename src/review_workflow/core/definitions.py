@@ -15,8 +15,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FIELD_TYPES = ("str", "text", "bool", "int", "number", "date", "user", "list[str]", "list[user]", "list[object]")
-FieldType = Literal["str", "text", "bool", "int", "number", "date", "user", "list[str]", "list[user]", "list[object]"]
+FIELD_TYPES = (
+    "str", "text", "bool", "int", "number", "date", "user", "case", "scoresheet", "list[str]", "list[user]", "list[object]",
+)
+FieldType = Literal[
+    "str", "text", "bool", "int", "number", "date", "user", "case", "scoresheet", "list[str]", "list[user]", "list[object]"
+]
 ANY_ACTIVE = "*"  # `sources: "*"` means every state that is not final
 
 # Bounds a field has unless it says otherwise: every value a client sends is bounded.
@@ -46,9 +50,17 @@ class FieldSpec(_Strict):
     max_length: int | None = Field(default=None, ge=1)
     minimum: float | None = None  # for int and number, e.g. a fine is never negative
     maximum: float | None = None
+    # For `case`: the workflow of the case it names (e.g. the penalty case a 案卷评查 evaluates).
+    workflow: str | None = None
+    # For `scoresheet`: the scoring sheet (a key of the definition's `sheets`) whose items it marks.
+    sheet: str | None = None
 
     @model_validator(mode="after")
     def _object_lists_declare_fields(self) -> FieldSpec:
+        if (self.type == "case") != (self.workflow is not None):
+            raise ValueError("case 类型必须（且只有 case 类型可以）用 workflow 指明所指案件的流程")
+        if (self.type == "scoresheet") != (self.sheet is not None):
+            raise ValueError("scoresheet 类型必须（且只有 scoresheet 类型可以）用 sheet 指明评分表")
         if self.type == "list[object]" and not self.fields:
             raise ValueError("list[object] 类型必须用 fields 声明每项的字段")
         if self.type != "list[object]" and self.fields:
@@ -111,6 +123,49 @@ class RuleSet(_Strict):
     title: str
     source: str = ""  # where the defaults come from, e.g. 河南省人民政府令第168号第三条
     params: dict[str, Any]
+
+
+class SheetItem(_Strict):
+    """One item of a scoring sheet: a 基础标准 item (pass or fail) or a 一般标准 item with its points."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    title: str = Field(min_length=1, max_length=200)
+    group: str | None = None  # 一般标准 only: the key of its group (主体, 事实证据 …)
+    points: float | None = Field(default=None, gt=0)  # 一般标准 only: the most it may lose
+
+
+class ScoringSheet(_Strict):
+    """评分表: 基础标准 items, any one failed scores the file 0 (否决项); 一般标准 items grouped, each with
+    its points, deducted item by item down to 0. Read from its own file (`sheets:` of a definition)."""
+
+    title: str
+    source: str = ""
+    total: float = Field(default=100, gt=0)
+    basic: tuple[SheetItem, ...] = Field(min_length=1)
+    groups: dict[str, str] = Field(min_length=1)  # key → title, in the order of the sheet
+    general: tuple[SheetItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _items_are_consistent(self) -> ScoringSheet:
+        keys = [i.key for i in (*self.basic, *self.general)]
+        if len(keys) != len(set(keys)):
+            raise ValueError("评分表的评查项目 key 不能重复")
+        if any(i.group is not None or i.points is not None for i in self.basic):
+            raise ValueError("基础标准（basic）的项目只判符合与否，不写 group、points")
+        if any(i.group not in self.groups or i.points is None for i in self.general):
+            raise ValueError("一般标准（general）的每一项都须写 points 和 groups 中的 group")
+        if abs(sum(i.points or 0 for i in self.general) - self.total) > 1e-9:
+            raise ValueError(f"一般标准各项分值之和应等于 total（{self.total:g}）")
+        return self
+
+
+class DerivedField(_Strict):
+    """A case field the engine computes after each event (e.g. a file's score from its marks); no client
+    may send it, at the start or with any event."""
+
+    title: str
+    compute: str  # a registered computation (core/scoring.py DERIVATIONS)
+    from_: str = Field(alias="from")  # the path it is computed from, e.g. score.marks
 
 
 class DocumentSpec(_Strict):
@@ -258,6 +313,8 @@ class TransitionSpec(_Strict):
     guards: tuple[GuardRef, ...] = ()
     documents: tuple[DocumentRef, ...] = ()
     starts: tuple[ChildStart, ...] = ()
+    # Roles of the case's own agency told of this move in the inbox (e.g. results sent to its 法制机构).
+    notify: tuple[str, ...] = ()
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -293,7 +350,9 @@ class Counterpart(_Strict):
     """The other agency a case is addressed to, e.g. the filing-review office (备案审查机关)."""
 
     title: str
-    agency: Literal["filing_office"] = "filing_office"  # resolved from the owning agency's record
+    # filing_office: the owning agency's filing-review office, from its record; starter: the agency of the
+    # person who started the case (the 司法局 that drew a file for 案卷评查).
+    agency: Literal["filing_office", "starter"] = "filing_office"
 
 
 class Definition(_Strict):
@@ -315,6 +374,10 @@ class Definition(_Strict):
     transitions: tuple[TransitionSpec, ...]
     documents: dict[str, DocumentSpec] = Field(default_factory=dict)
     timers: dict[str, TimerSpec] = Field(default_factory=dict)
+    # Scoring sheets by name, each read from the file the YAML names (relative to the definition's folder).
+    sheets: dict[str, ScoringSheet] = Field(default_factory=dict)
+    # Case fields the engine computes (never sent by a client).
+    derive: dict[str, DerivedField] = Field(default_factory=dict)
     # Filled by the loader, not by the YAML.
     source_file: str = ""
     content_hash: str = ""
@@ -335,8 +398,8 @@ class Definition(_Strict):
         return spec.title if spec else state
 
     def engine_fields(self) -> set[str]:
-        """Case fields only the engine writes: the document numbers it records."""
-        return {doc.record_number_as for doc in self.documents.values() if doc.record_number_as}
+        """Case fields only the engine writes: the document numbers it records, and what it derives."""
+        return {doc.record_number_as for doc in self.documents.values() if doc.record_number_as} | set(self.derive)
 
 
 def sources_of(d: Definition, t: TransitionSpec) -> list[str]:

@@ -58,6 +58,7 @@ DOCUMENT_CONTEXT: dict[str, frozenset[str] | None] = {
     "people": None,  # the people the case's `user` fields name, by id: name, certificate_no
     "issued": None,  # every document of the same move: kind, title, number (e.g. 双书同达)
     "choices": None,  # every field's choices, by path: choices['return.findings.item']
+    "sheets": None,  # the definition's scoring sheets, by name: sheets.case_file.basic, .general, .groups
 }
 CONTEXT_KEYS = frozenset(DOCUMENT_CONTEXT)
 DEADLINE_KEYS = frozenset({"title", "due", "period"})

@@ -42,6 +42,7 @@ from .documents import (
 )
 from .errors import DefinitionError, WorkflowError
 from .guards import CONDITIONS, GUARDS, Named, param_paths, params_problems
+from .scoring import DERIVATIONS
 
 Problem = tuple[str, str]  # (path inside the file, what is wrong)
 ROLES_FILE = "roles.yaml"  # the roles every process may use, beside the definitions
@@ -189,6 +190,47 @@ def _check_names(d: Definition, ctx: Context) -> list[Problem]:
         seen.add(t.event)
         problems += _check_transition(d, t, at, ctx)
     problems += _check_documents(d, ctx)
+    problems += _check_derived(d)
+    problems += [
+        (f"transitions[{i}].notify", p) for i, t in enumerate(d.transitions) for r in t.notify if (p := ctx.role_problem(r))
+    ]
+    return problems
+
+
+def _all_fields(d: Definition) -> Iterable[tuple[str, FieldSpec]]:
+    """Every field spec of a definition with where it sits: case fields, payloads, list items."""
+
+    def walk(at: str, fields: Mapping[str, FieldSpec]) -> Iterable[tuple[str, FieldSpec]]:
+        for name, spec in fields.items():
+            yield f"{at}.{name}", spec
+            yield from walk(f"{at}.{name}.fields", spec.fields or {})
+
+    yield from walk("case_fields", d.case_fields)
+    for i, t in enumerate(d.transitions):
+        yield from walk(f"transitions[{i}].payload", t.payload)
+
+
+def _check_derived(d: Definition) -> list[Problem]:
+    """Scoring sheets named by fields exist; a derived field is computed by a known computation from a
+    scoresheet field, and is neither a case field nor a payload field (no client can send it)."""
+    problems = [
+        (f"{at}.sheet", f"流程没有评分表 {spec.sheet!r}（应在 sheets 中声明）")
+        for at, spec in _all_fields(d)
+        if spec.type == "scoresheet" and spec.sheet not in d.sheets
+    ]
+    for name, derived in d.derive.items():
+        at = f"derive.{name}"
+        if name in d.case_fields or any(name in t.payload for t in d.transitions):
+            problems.append((at, f"{name!r} 由引擎计算，不能同时是案件字段或提交字段"))
+        if any(doc.record_number_as == name for doc in d.documents.values()):
+            problems.append((at, f"{name!r} 已是文书编号记录字段"))
+        if derived.compute not in DERIVATIONS:
+            problems.append((f"{at}.compute", f"未知的计算 {derived.compute!r}（可用：{', '.join(sorted(DERIVATIONS))}）"))
+        found = path_spec(d, derived.from_)
+        if isinstance(found, str):
+            problems.append((f"{at}.from", found))
+        elif found.type != "scoresheet":
+            problems.append((f"{at}.from", f"{derived.from_!r} 不是评分表（scoresheet）字段"))
     return problems
 
 
@@ -374,6 +416,11 @@ def _check_links(d: Definition, all_definitions: Mapping[str, Definition]) -> li
                         problems.append((f"{where}.copy_back.{key}", f"事件 {outcome.fire!r} 须在 payload 中声明 {key!r}"))
                     problems += [(f"{where}.copy_back.{key}", f"流程 {child.workflow!r}：{p}") for _, p in _paths(target, "", [source])]
     problems += [
+        (f"{at}.workflow", f"未知的流程 {spec.workflow!r}")
+        for at, spec in _all_fields(d)
+        if spec.type == "case" and spec.workflow not in all_definitions
+    ]
+    problems += [
         (at, f"{key}：未知的流程 {ref.params[key]!r}")
         for at, ref in _all_refs(d)
         for key in (GUARDS.get(ref.name) or CONDITIONS[ref.name]).workflows
@@ -447,13 +494,35 @@ def load_roles(directory: Path) -> dict[str, RoleSpec]:
     return dict(_validated(path, _RolesFile, data).roles)
 
 
+def _read_sheets(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """`sheets: {name: file}` → the files' contents (their own YAML, beside or below the definition), and
+    their bytes, which count in the definition's hash: a changed sheet is a changed process."""
+    named = data.get("sheets")
+    if not named:
+        return data, b""
+    if not isinstance(named, dict):
+        raise DefinitionError(f"{path}: sheets: 应为“名称: 文件”的映射")
+    sheets: dict[str, Any] = {}
+    raw = b""
+    for name, file in named.items():
+        if not isinstance(file, str) or not file.endswith(".yaml") or ".." in Path(file).parts or Path(file).is_absolute():
+            raise DefinitionError(f"{path}: sheets.{name}: 应为流程目录下的 .yaml 文件（如 scoring/case_file_scoring.yaml）")
+        sheet_path = path.parent / file
+        if not sheet_path.is_file():
+            raise DefinitionError(f"{path}: sheets.{name}: 找不到评分表文件 {file!r}")
+        sheet_raw, sheets[name] = _read_yaml(sheet_path)
+        raw += sheet_raw
+    return {**data, "sheets": sheets}, raw
+
+
 def parse_definition(path: Path) -> Definition:
     """One file, parsed into its model; names are checked by `load_definitions`."""
     raw, data = _read_yaml(path)
     # Top-level keys starting with x- hold YAML anchors (shared thresholds) and are not part of the model.
     data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
+    data, sheets_raw = _read_sheets(path, data)
     definition: Definition = _validated(path, Definition, data)
-    return definition.model_copy(update={"source_file": str(path), "content_hash": content_hash(raw)})
+    return definition.model_copy(update={"source_file": str(path), "content_hash": content_hash(raw + sheets_raw)})
 
 
 def check_definition(d: Definition, ctx: Context) -> list[Problem]:

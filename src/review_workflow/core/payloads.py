@@ -9,6 +9,7 @@ and every value is bounded (text length, list length, numbers). Text may not car
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -23,10 +24,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .definitions import DEFAULT_MAXIMUM, FieldSpec
+from .definitions import DEFAULT_MAXIMUM, FieldSpec, ScoringSheet
 from .errors import InvalidPayload
 
 USER_ID = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]  # a user, by id (the column is 32-bit)
+CASE_ID = USER_ID  # a case, by id: the same bounds (whether it exists and may be seen: services/case_refs.py)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _MESSAGES = {
@@ -74,7 +76,25 @@ def _text(spec: FieldSpec, *, required: bool) -> Any:
     ]
 
 
-def _annotation(name: str, spec: FieldSpec) -> Any:
+def _marks_model(name: str, sheet: ScoringSheet) -> Any:
+    """A scoresheet's marks: every 基础标准 item true (符合) or false, every 一般标准 item the points
+    deducted, 0 up to its points; nothing else (一卷一表: each item of the sheet is marked)."""
+    config = ConfigDict(extra="forbid")
+    basic = create_model(f"{name}_basic", __config__=config, **{i.key: (Annotated[bool, Field(strict=True)], ...) for i in sheet.basic})  # type: ignore[call-overload]
+    general = create_model(
+        f"{name}_general",
+        __config__=config,
+        **{i.key: (Annotated[float, Field(strict=True, ge=0, le=i.points, allow_inf_nan=False)], ...) for i in sheet.general},  # type: ignore[call-overload]
+    )
+    return create_model(f"{name}_marks", __config__=config, basic=(basic, ...), general=(general, ...))
+
+
+def _annotation(name: str, spec: FieldSpec, sheets: Mapping[str, ScoringSheet]) -> Any:
+    if spec.type == "scoresheet":
+        assert spec.sheet is not None
+        return _marks_model(name, sheets[spec.sheet])
+    if spec.type == "case":
+        return CASE_ID
     if spec.type in ("str", "text"):
         return Literal[spec.choices] if spec.choices else _text(spec, required=spec.required)
     if spec.type == "bool":
@@ -94,14 +114,16 @@ def _annotation(name: str, spec: FieldSpec) -> Any:
         item: Any = Literal[spec.choices] if spec.choices else _text(spec, required=True)
     else:
         assert spec.fields is not None
-        item = build_model(f"{name}_item", spec.fields)
+        item = build_model(f"{name}_item", spec.fields, sheets)
     return Annotated[list[item], Field(min_length=spec.min_items, max_length=spec.max_items)]
 
 
-def build_model(name: str, fields: dict[str, FieldSpec]) -> type[BaseModel]:
+def build_model(
+    name: str, fields: dict[str, FieldSpec], sheets: Mapping[str, ScoringSheet] | None = None
+) -> type[BaseModel]:
     definitions: dict[str, Any] = {}
     for key, spec in fields.items():
-        annotation = _annotation(key, spec)
+        annotation = _annotation(key, spec, sheets or {})
         definitions[key] = (annotation, ...) if spec.required else (annotation | None, None)
     return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
 

@@ -15,7 +15,7 @@ from ..runtime import Runtime
 from ..schemas import CasePublic
 from ..storage.db import UnitOfWork
 from ..storage.models import Instance, User
-from . import lookups
+from . import case_refs, lookups
 from .actors import as_actor, load_user
 from .lookups import Lookups
 from .moves import apply_event, create_instance
@@ -90,6 +90,7 @@ def start_case(
                 f"只有{'、'.join(rt.role_title(r) for r in d.start_roles)}可以发起“{d.title}”"
             )
         data = payloads.validate(wf.case_model, fields or {}, d.case_fields)
+        case_refs.check(rt, session, user, d.case_fields, data)
         ctx = GuardContext(
             actor, CaseFacts(None, user.agency_id, user.id, d.initial, data), data, rt.clock.today()
         )

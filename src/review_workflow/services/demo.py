@@ -17,6 +17,7 @@ from ..storage.models import Agency
 from .accounts import demo_password
 from .admin import NewUser, create_agency, create_user
 from .cases import fire, start_case
+from .demo_evaluation import load_evaluation_demo
 from .demo_penalty import load_penalty_demo
 
 CERT_FROM, CERT_UNTIL = date(2024, 1, 1), date(2029, 12, 31)
@@ -42,6 +43,7 @@ USERS: list[tuple[str, str, int, tuple[str, ...], str | None, str | None]] = [
     ("hejun", "何军", 1, ("agency_head",), None, None),
     ("zhaolei", "赵磊", 2, ("supervisor",), None, None),
     ("wuhua", "吴华", 2, ("filing_officer",), None, None),
+    ("qianping", "钱平", 2, ("evaluator",), None, None),
 ]
 
 
@@ -84,6 +86,7 @@ def load_demo(rt: Runtime) -> dict[str, dict[str, Any]]:
         }
     _demo_cases(rt, users)
     load_penalty_demo(rt, users)
+    load_evaluation_demo(rt, users, agency_ids[0])
     return tokens
 
 

@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import guards, payloads, records
+from ..core import guards, payloads, records, scoring
 from ..core.calendar import WorkCalendar
 from ..core.definitions import ChildOutcome, ChildStart, Definition, TransitionSpec, sources_of
 from ..core.errors import InvalidInput, InvalidPayload
 from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
+from ..core.loader import path_spec
 from ..runtime import Runtime
 from ..storage.models import Agency, Deadline, Instance, User
-from . import agency_rules, audit_trail, timers
+from . import agency_rules, audit_trail, case_refs, outbox, timers
 from .actors import as_actor
 from .lookups import Lookups
 from .paperwork import issue_documents
@@ -88,9 +89,13 @@ def system_actor(inst: Instance) -> Actor:
     return Actor(id=0, name="系统", agency_id=inst.agency_id, roles=frozenset())
 
 
-def _counterpart_of(session: Session, d: Definition, agency_id: int) -> int | None:
+def _counterpart_of(session: Session, d: Definition, agency_id: int, actor: User | None) -> int | None:
     if d.counterpart is None:
         return None
+    if d.counterpart.agency == "starter":
+        if actor is None:
+            raise InvalidInput(f"“{d.title}”须由{d.counterpart.title}的人员发起")
+        return actor.agency_id
     agency = session.get(Agency, agency_id)
     if agency is None or agency.filing_office_id is None:
         name = agency.name if agency else agency_id
@@ -124,7 +129,7 @@ def create_instance(
         party=party,
         parent_id=parent.id if parent else None,
         started_by=started_by,
-        counterpart_agency_id=_counterpart_of(session, d, agency_id),
+        counterpart_agency_id=_counterpart_of(session, d, agency_id, actor),
         state=d.initial,
         version=1,
         audit_seq=0,
@@ -146,6 +151,7 @@ def create_instance(
         at=now,
     )
     timers.open_on_start(rt, session, inst, actor, now, lookups or Lookups(rt, session))
+    derive(d, inst)
     return inst
 
 
@@ -170,6 +176,8 @@ def apply_event(
     actor, case = (as_actor(user) if user else system_actor(inst)), facts(rt, session, inst, running)
     t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
+    if user is not None:
+        case_refs.check(rt, session, user, t.payload, cleaned)
     now, before = rt.clock.now(), inst.state
     today = rt.clock.local(now).date()
     ctx = guard_context(rt, session, inst, actor, case, cleaned, event, lookups.calendar, today)
@@ -187,6 +195,7 @@ def apply_event(
         at=now,
     )
     _record(inst, t, cleaned, records.record(cleaned, on=today, by=ev.actor_id, seq=ev.seq, child_id=child_id))
+    derive(wf.definition, inst)
     running = timers.apply(rt, session, inst, t, before, user, now, running, lookups)
     if t.documents or t.starts:
         moved = replace(ctx, case=facts(rt, session, inst, running))  # the case as the move left it
@@ -199,11 +208,55 @@ def apply_event(
         for child in t.starts:
             if guards.holds(child.conditions, moved):
                 _start_child(rt, session, inst, t, child, user, lookups)
+    if t.notify:
+        notify_roles(rt, session, inst, t, ev.seq, now)
     if ctx.rules_used:  # the agency's rule versions the move was decided under
         inst.events = {**inst.events, event: {**inst.events[event], "rules": dict(ctx.rules_used)}}
     if wf.definition.is_final(inst.state) and inst.parent_id is not None:
         _tell_parent(rt, session, inst, user)
     return t
+
+
+def derive(d: Definition, inst: Instance) -> None:
+    """The case fields the engine computes (`derive:`), from the values they are computed from; a value
+    a client could have sent is never read, since no client may send these names."""
+    computed: dict[str, Any] = {}
+    for name, spec in d.derive.items():
+        source = records.read(spec.from_, inst.data, inst.events)
+        sheet_name = loader_spec_sheet(d, spec.from_)
+        if source is not None and sheet_name is not None:
+            computed[name] = scoring.DERIVATIONS[spec.compute](d.sheets[sheet_name], source)
+    if computed and any(inst.data.get(k) != v for k, v in computed.items()):
+        inst.data = {**inst.data, **computed}
+
+
+def loader_spec_sheet(d: Definition, path: str) -> str | None:
+    """The scoring sheet of the scoresheet field at `path` (the loader has checked that it is one)."""
+    found = path_spec(d, path)
+    return None if isinstance(found, str) else found.sheet
+
+
+def notify_roles(rt: Runtime, session: Session, inst: Instance, t: TransitionSpec, seq: int, now: Any) -> None:
+    """Tell the holders of `t.notify` roles in the case's own agency, in their inbox (and by mail or
+    webhook where set up), in this move's transaction; keyed by the move, so never twice."""
+    holders = session.scalars(
+        select(User).where(User.agency_id == inst.agency_id, User.active).order_by(User.id)
+    ).unique()
+    d = rt.workflow(inst.workflow).definition
+    drafts = [
+        outbox.Draft(
+            key=f"case:{inst.id}:{seq}:{t.event}",
+            kind="case_event",
+            recipient=u,
+            subject=f"{d.title}：{t.title}（{inst.title}）",
+            body=f"案件“{inst.title}”（{d.title}）已{t.title}，当前状态：{d.state_title(inst.state)}。请登录查看。",
+            data={"event": t.event, "state": inst.state},
+            instance_id=inst.id,
+        )
+        for u in holders
+        if set(u.roles) & set(t.notify)
+    ]
+    outbox.queue(rt, session, drafts, now)
 
 
 def _record(inst: Instance, t: TransitionSpec, cleaned: dict[str, Any], record: dict[str, Any]) -> None:

@@ -184,6 +184,7 @@ def issue_documents(
             "people": people,
             "issued": together,
             "choices": field_choices(d),
+            "sheets": {name: sheet.model_dump() for name, sheet in d.sheets.items()},
         }
         content = render_document(rt.templates_dir / spec.template, context)
         doc = Document(

@@ -27,6 +27,7 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
+from . import case_refs
 from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
@@ -102,14 +103,21 @@ def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
                 )
                 for u in staff
             ],
-            available_events=[event_public(t) for t in _available(rt, session, user, inst)],
+            available_events=[event_public(t, d.sheets) for t in _available(rt, session, user, inst)],
             history=[audit_public(d, ev, list(docs)) for ev in events],
             documents=[document_public(doc) for doc in docs],
             deadlines=[deadline_public(row, today) for row in deadlines],
             # The parent may be out of sight (a filing office sees the filing, not the penalty case).
             parent=next(iter(_links(rt, session, user, Instance.id == inst.parent_id, today)), None),
             children=_links(rt, session, user, Instance.parent_id == inst.id, today),
+            related=_links(rt, session, user, Instance.id.in_(_related_ids(rt, session, user, inst)), today),
         )
+
+
+def _related_ids(rt: Runtime, session: Session, user: User, inst: Instance) -> list[int]:
+    d = rt.workflow(inst.workflow).definition
+    named = [v for f, spec in d.case_fields.items() if spec.type == "case" and isinstance(v := inst.data.get(f), int)]
+    return named + [other.id for _, _, other in case_refs.case_of(rt, session, user, inst)]
 
 
 def _links(rt: Runtime, session: Session, user: User, where: Any, today: date) -> list[CaseLink]:
@@ -170,7 +178,7 @@ def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
         for inst in session.scalars(query.order_by(Instance.updated_at)).unique():
             events = _available(rt, session, user, inst)
             if events:
-                tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t) for t in events]))
+                tasks.append(TaskPublic(case=case_public(rt, inst), events=[event_public(t, rt.workflow(inst.workflow).definition.sheets) for t in events]))
         return TasksPublic(data=tasks, count=len(tasks))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from ..core.definitions import Definition, FieldSpec, TransitionSpec, sources_of, to_mermaid
+from ..core.definitions import Definition, FieldSpec, ScoringSheet, TransitionSpec, sources_of, to_mermaid
 from ..runtime import Runtime
 from ..schemas import (
     AuditEventPublic,
@@ -15,6 +16,7 @@ from ..schemas import (
     EventPublic,
     FieldPublic,
     Named,
+    SheetPublic,
     StatePublic,
     TransitionPublic,
     WorkflowPublic,
@@ -23,7 +25,13 @@ from ..schemas import (
 from ..storage.models import AuditEvent, Deadline, Document, Instance
 
 
-def field_public(name: str, spec: FieldSpec) -> FieldPublic:
+def sheet_public(sheet: ScoringSheet) -> SheetPublic:
+    return SheetPublic.model_validate(sheet.model_dump())
+
+
+def field_public(name: str, spec: FieldSpec, sheets: Mapping[str, ScoringSheet] | None = None) -> FieldPublic:
+    """A field as clients see it; a scoresheet field carries its sheet (from the definition's `sheets`)."""
+    sheet = (sheets or {}).get(spec.sheet or "")
     return FieldPublic(
         name=name,
         type=spec.type,
@@ -31,13 +39,17 @@ def field_public(name: str, spec: FieldSpec) -> FieldPublic:
         required=spec.required,
         choices=list(spec.choices) if spec.choices else None,
         labels=dict(spec.labels),
-        fields=[field_public(k, v) for k, v in spec.fields.items()] if spec.fields else None,
+        fields=[field_public(k, v, sheets) for k, v in spec.fields.items()] if spec.fields else None,
+        sheet=sheet_public(sheet) if sheet else None,
     )
 
 
-def event_public(t: TransitionSpec) -> EventPublic:
+def event_public(t: TransitionSpec, sheets: Mapping[str, ScoringSheet] | None = None) -> EventPublic:
     return EventPublic(
-        event=t.event, title=t.title, dest=t.dest, payload=[field_public(k, v) for k, v in t.payload.items()]
+        event=t.event,
+        title=t.title,
+        dest=t.dest,
+        payload=[field_public(k, v, sheets) for k, v in t.payload.items()],
     )
 
 
@@ -174,7 +186,7 @@ def workflow_public(d: Definition) -> WorkflowPublic:
                 by=t.by,
                 auto=t.auto,
                 starts=[child.workflow for child in t.starts],
-                payload=[field_public(k, v) for k, v in t.payload.items()],
+                payload=[field_public(k, v, d.sheets) for k, v in t.payload.items()],
             )
             for t in d.transitions
         ],

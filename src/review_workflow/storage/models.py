@@ -241,6 +241,23 @@ class AgencyRule(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class EvaluationDraw(Base):
+    """案卷评查 抽取: one penalty file drawn for evaluation in a year, and the evaluation case it started
+    (一卷一表). Unique per year, agency and file, so drawing again starts nothing twice."""
+
+    __tablename__ = "evaluation_draws"
+    __table_args__ = (UniqueConstraint("year", "agency_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)  # the evaluated agency
+    case_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"))  # the file drawn
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), unique=True)
+    position: Mapped[int] = mapped_column(Integer)  # its place in the year's seeded order (1 = first)
+    drawn_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AgencySeries(Base):
     """An agency's own 代字 for a series (default: its 代字 followed by the series' suffix)."""
 

@@ -19,7 +19,7 @@ from ..core.errors import InvalidInput
 from ..runtime import Runtime
 from .common import STATIC_DIR, error_page, make_environment
 from .forms import choice_title, input_name
-from .pages import account, auth, cases, dashboard, filing_office, inbox, people, public, reports
+from .pages import account, auth, cases, dashboard, evaluations, filing_office, inbox, people, public, reports
 
 SESSION_COOKIE = "rw_session"
 MIN_SECRET_LENGTH = 32
@@ -49,7 +49,7 @@ def install(app: FastAPI, rt: Runtime) -> None:
         https_only=rt.settings.env == "production",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, account, inbox, cases, filing_office, dashboard, public, people, reports):
+    for module in (auth, account, inbox, cases, filing_office, evaluations, dashboard, public, people, reports):
         app.include_router(module.router)
     _pages_for_browsers(app)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.calendar import Explanation
-from ..core.definitions import Definition, FieldSpec, to_mermaid
+from ..core.definitions import Definition, FieldSpec, ScoringSheet, to_mermaid
 from ..core.errors import WorkflowError
 from ..runtime import Runtime
 from ..schemas import AuditEventPublic, CaseDetail, DeadlinePublic, DocumentPublic, EventPublic, FieldPublic
@@ -75,12 +75,32 @@ def shown(spec: FieldSpec | None, value: Any) -> str:
     return spec.labels.get(text, text) if spec is not None else text
 
 
+def marks_shown(sheet: ScoringSheet, marks: Any) -> list[str]:
+    """A scoresheet's marks as a person reads them: the 基础标准 failed and the points deducted."""
+    basic, general = (marks.get("basic", {}), marks.get("general", {})) if isinstance(marks, dict) else ({}, {})
+    found = [f"基础标准不符合：{i.title}" for i in sheet.basic if basic.get(i.key) is False]
+    found += [
+        f"{sheet.groups.get(i.group or '', '')}：{i.title}，扣 {shown(None, float(general[i.key]))} 分"
+        for i in sheet.general
+        if isinstance(general.get(i.key), int | float) and general[i.key] > 0
+    ]
+    return found or ["各项均符合，未扣分"]
+
+
 def _lines(
-    payload: dict[str, Any], specs: Mapping[str, FieldSpec], fallback: dict[str, str], names: Mapping[int, str]
+    payload: dict[str, Any],
+    specs: Mapping[str, FieldSpec],
+    fallback: dict[str, str],
+    names: Mapping[int, str],
+    sheets: Mapping[str, ScoringSheet] | None = None,
 ) -> list[Line]:
     lines = []
     for key, value in payload.items():
         spec = specs.get(key)
+        sheet = (sheets or {}).get(spec.sheet or "") if spec is not None else None
+        if sheet is not None:
+            lines.append(Line(spec.title if spec and spec.title else key, "list", marks_shown(sheet, value)))
+            continue
         if spec is not None and spec.type in ("user", "list[user]"):  # people by name, not by number
             value = [names.get(v, v) for v in value] if isinstance(value, list) else names.get(value, value)
         label = (spec.title if spec and spec.title else None) or fallback.get(key, key)
@@ -102,9 +122,11 @@ def _lines(
 
 
 def case_fields(d: Definition, case: CaseDetail) -> list[Line]:
-    """The case's own fields (`case_fields` of its workflow) as they stand now, in the declared order."""
-    present = {k: case.data[k] for k in d.case_fields if k in case.data}
-    return _lines(present, d.case_fields, {}, {p.id: p.name for p in case.people})
+    """The case's own fields (`case_fields` of its workflow) as they stand now, in the declared order, then
+    those the engine derives (a 案卷评查's score and 0分 flag)."""
+    present = {k: case.data[k] for k in [*d.case_fields, *d.derive] if k in case.data and case.data[k] != []}
+    derived = {k: spec.title for k, spec in d.derive.items()}
+    return _lines(present, d.case_fields, derived, {p.id: p.name for p in case.people})
 
 
 def timeline(rt: Runtime, d: Definition, case: CaseDetail) -> list[TimelineEntry]:
@@ -119,7 +141,9 @@ def timeline(rt: Runtime, d: Definition, case: CaseDetail) -> list[TimelineEntry
             ev = ev.model_copy(update={"event_title": SYSTEM_EVENTS[ev.event]})
         entries.append(
             TimelineEntry(
-                ev, _lines(ev.payload, specs, fallback, names), [docs[i] for i in ev.documents if i in docs]
+                ev,
+                _lines(ev.payload, specs, fallback, names, d.sheets),
+                [docs[i] for i in ev.documents if i in docs],
             )
         )
     return entries
@@ -194,5 +218,5 @@ def _people_choices(f: FieldPublic, case: CaseDetail) -> FieldPublic:
     return f.model_copy(update={"choices": list(labels), "labels": labels})
 
 
-def field_list(specs: dict[str, FieldSpec]) -> list[FieldPublic]:
-    return [field_public(k, v) for k, v in specs.items()]
+def field_list(specs: dict[str, FieldSpec], sheets: Mapping[str, ScoringSheet] | None = None) -> list[FieldPublic]:
+    return [field_public(k, v, sheets) for k, v in specs.items()]

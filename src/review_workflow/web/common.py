@@ -192,6 +192,7 @@ NAV = (
     NavItem("/cases", "案件"),
     NavItem("/cases/new", "发起案件", needs="can_start"),
     NavItem("/filing-office", "备案审查", needs="filing_queue"),
+    NavItem("/evaluations", "案卷评查", needs="supervisor"),
     NavItem("/dashboard", "统计"),
     NavItem("/reports", "年报与考核", needs="reports"),
     NavItem("/admin", "人员管理", needs="people"),
@@ -217,6 +218,7 @@ def render(
         "filing_queue": bool(info and info.filing_queue),
         "people": bool(info and {"admin", "supervisor"} & set(info.me.roles)),  # web/pages/people.py
         "reports": bool(info and annual_reports.READERS & set(info.me.roles)),  # web/pages/reports.py
+        "supervisor": bool(info and "supervisor" in info.me.roles),  # web/pages/evaluations.py
     }
     nav = [item for item in NAV if item.needs is None or flags.get(item.needs)] if info else []
     here = request.url.path

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schemas import FieldPublic
+from ..schemas import FieldPublic, SheetPublic
 
 PREFIX = "f-"
 EXTRA_ROWS = 1  # blank rows offered after the filled ones
@@ -132,6 +132,24 @@ def _list_of_str(f: FieldPublic, form: MultiForm, name: str) -> tuple[bool, Any]
     return _scalar(f, form.get(name))
 
 
+def _marks(sheet: SheetPublic, form: MultiForm, name: str) -> dict[str, Any]:
+    """A scoring sheet's marks: each 基础标准 item 符合 (pass) or 不符合 (fail), left out when neither is
+    chosen (the service names it); each 一般标准 deduction, blank read as none deducted."""
+    basic: dict[str, Any] = {}
+    for item in sheet.basic:
+        raw = form.get(f"{name}-basic-{item.key}")
+        if raw in ("pass", "fail"):
+            basic[item.key] = raw == "pass"
+    general: dict[str, Any] = {}
+    for item in sheet.general:
+        text = (form.get(f"{name}-general-{item.key}") or "").strip() or "0"
+        try:
+            general[item.key] = float(text)
+        except ValueError:
+            general[item.key] = text  # passed on as written: the service's validation names it
+    return {"basic": basic, "general": general}
+
+
 @dataclass
 class Parsed:
     payload: dict[str, Any]
@@ -182,6 +200,9 @@ def parse(
             if items or f.required:
                 payload[f.name] = items
             rows[f.name] = origin
+            continue
+        if f.type == "scoresheet" and f.sheet is not None:
+            payload[f.name] = _marks(f.sheet, form, name)
             continue
         listed = f.type in ("list[str]", "list[user]")
         present, value = _list_of_str(f, form, name) if listed else _scalar(f, form.get(name))

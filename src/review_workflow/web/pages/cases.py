@@ -118,7 +118,7 @@ def fire_event(
     t = rt.workflow(case.workflow).definition.transition(event)
     if t is None:
         raise NotFound(f"该流程没有“{event}”这一操作")
-    fields = field_list(dict(t.payload))
+    fields = field_list(dict(t.payload), rt.workflow(case.workflow).definition.sheets)
     parsed = forms.parse(fields, form, forms.checklists_for(fields))
     state = forms.FormState(values=form)
     version = form.get("version", "")
