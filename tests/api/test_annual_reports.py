@@ -96,7 +96,9 @@ def test_the_rubric_takes_six_for_a_filing_missing_and_one_for_a_late_table(
     assert idle["deduction"] == 1 and idle["findings"][0]["officer_ids"] == [year_2026["idle"].id]
     systems = item(body, "three_systems")
     assert systems["deduction"] == 3 and "公示" in systems["findings"][0]["text"]  # both disclosures missing
-    assert body["deduction"] == 6 + 1 + 1 + 3 and body["review_rate"] == 1.0 and body["disclosure_rate"] == 0.0
+    evaluated = item(body, "case_file_evaluation_yearly")  # no 案卷评查 in 2024-2026: 每缺一年扣2分
+    assert evaluated["deduction"] == 6 and item(body, "case_file_zero_score")["deduction"] == 0
+    assert body["deduction"] == 6 + 1 + 1 + 3 + 6 and body["review_rate"] == 1.0 and body["disclosure_rate"] == 0.0
 
 
 def test_a_filing_sent_late_takes_two(client: TestClient, rt: Runtime, people: People) -> None:

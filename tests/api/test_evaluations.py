@@ -126,6 +126,13 @@ def test_a_file_failing_a_basic_item_scores_zero_and_is_flagged(
     assert "不符合" in cells and "评查得分：0分（0分案卷）" in "\n".join(p.text for p in sheet.paragraphs)
     # 每缺一年扣2分: 2026 evaluated, 2024 and 2025 not.
     assert items["case_file_evaluation_yearly"]["deduction"] == 4 and "2024年：缺" in items["case_file_evaluation_yearly"]["detail"]
+    # The rubric the 司法局 reads carries both: 扣100分 beyond the item's own points, and 4 for the missing years.
+    rubric = ok(client.get("/api/reports/rubric", params={"year": 2026, "agency": people.agency_id}, headers=auth(people.supervisor)))
+    scored = {i["key"]: i for i in rubric["items"]}
+    zero_item = scored["case_file_zero_score"]
+    assert (zero_item["deduction"], zero_item["score"], zero_item["findings"][0]["case_ids"]) == (100, 0, [first["evaluation_id"]])
+    assert scored["case_file_evaluation_yearly"]["deduction"] == 4
+    assert rubric["deduction"] == sum(i["deduction"] for i in rubric["items"]) >= 104
 
 
 @pytest.mark.parametrize(

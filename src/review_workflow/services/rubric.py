@@ -4,7 +4,7 @@ one agency and year.
 The rubric is a list of item functions. Each takes the year's `Evidence` and returns an `Item`: its key,
 Chinese title, maximum points, deduction (never more than the maximum: 扣完为止), the findings behind it
 (each with its case or officer ids and its own points) and a sentence a person reads. Adding an item is
-adding one function to ITEMS (案卷评查, from services/evaluations.py, is the next one).
+adding one function to ITEMS (the two 案卷评查 items come from services/evaluations.py).
 
 How each item is judged from the data is written in docs/statistics.md.
 """
@@ -24,7 +24,7 @@ from ..runtime import Runtime
 from ..schemas import Named
 from ..storage.models import Agency, AuditEvent, Instance, User
 from . import annual_statistics as stats
-from . import audit_trail
+from . import audit_trail, evaluations
 from .annual_reports import SubmissionPublic, submission_of
 
 SAMPLE_SIZE = 5  # 随机抽取5份行政处罚决定书 / 5人 (seed 000)
@@ -43,7 +43,7 @@ class Item(BaseModel):
     key: str
     title: str
     max_points: int
-    deduction: int  # at most max_points
+    deduction: int  # at most max_points, except a 0分案卷 (扣100分, seed 000)
     score: int  # max_points - deduction
     detail: str
     findings: list[Finding] = []
@@ -202,7 +202,34 @@ def _percent(rate: float | None) -> str:
     return "—（无应计事项）" if rate is None else f"{rate:.1%}"
 
 
-ITEMS: list[Callable[[Evidence], Item]] = [major_penalty_filing, statistics_report, officers_active, three_systems]
+def _evaluation(key: str) -> Item:
+    """One of the items services/evaluations.py judges from the year's 案卷评查, as a rubric item."""
+
+    def item(e: Evidence) -> Item:
+        [d] = [d for d in evaluations.evaluation_rubric_items(e.session, e.agency.id, e.year) if d["key"] == key]
+        findings = [Finding(text=d["detail"], points=d["deduction"], case_ids=d["cases"])] if d["deduction"] else []
+        return Item(
+            key=key,
+            title=d["title"],
+            max_points=d["max_points"],
+            deduction=d["deduction"],  # 扣100分 for a 0分案卷 goes past the item's own points, as seed 000 says
+            score=max(0, d["max_points"] - d["deduction"]),
+            detail=d["detail"],
+            findings=findings,
+        )
+
+    item.__name__ = key
+    return item
+
+
+ITEMS: list[Callable[[Evidence], Item]] = [
+    major_penalty_filing,
+    statistics_report,
+    officers_active,
+    three_systems,
+    _evaluation("case_file_zero_score"),
+    _evaluation("case_file_evaluation_yearly"),
+]
 
 
 def _active_officers(e_rt: Runtime, session: Session, agency_id: int, year: int, ids: list[int]) -> set[int]:
