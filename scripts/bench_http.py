@@ -42,6 +42,7 @@ def server(url: str, workflows_dir: Path | None, workers: int) -> Iterator[int]:
         sys.executable, "-m", "uvicorn", "--app-dir", str(SCRIPTS), "--factory", "bench_app:create",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--log-level", "warning",
+        "--timeout-worker-healthcheck", "60",  # a slow start on a busy machine is not a dead worker
     ]
     env = {**os.environ, **settings_env(url, workflows_dir)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -273,7 +273,13 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # A worker that has not answered the supervisor's ping in time is killed and replaced; building
+        # the runtime (every definition loaded and checked) takes longer than uvicorn's 5 s on a busy machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+
+
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def _port_problem(host: str, port: int) -> str | None:
