@@ -42,6 +42,7 @@ def server(url: str, workflows_dir: Path | None, workers: int) -> Iterator[int]:
         sys.executable, "-m", "uvicorn", "--app-dir", str(SCRIPTS), "--factory", "bench_app:create",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--log-level", "warning",
+        "--timeout-worker-healthcheck", "60",  # a slow start on a busy machine is not a dead worker
     ]
     env = {**os.environ, **settings_env(url, workflows_dir)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -82,14 +83,18 @@ def in_process(rt: Runtime, c: Cast, cases: list[int]) -> float:
     return (time.perf_counter() - t0) / (2 * len(cases))
 
 
-def load(port: int, workdir: Path, c: Cast, cases: list[int], concurrency: int, seconds: float, warmup: float) -> dict[str, Any]:
+def load(
+    port: int, workdir: Path, c: Cast, cases: list[int], concurrency: int, seconds: float, warmup: float,
+    rate: float = 0.0,
+) -> dict[str, Any]:
+    """One run of the load generator: closed loop, or open loop at `rate` requests per second."""
     tokens, listed = workdir / "http-tokens.json", workdir / "http-cases.json"
     tokens.write_text(json.dumps({"handler": c.handler_token, "reviewer": c.reviewer_token}))
     listed.write_text(json.dumps(cases))
     cmd = [
         sys.executable, str(SCRIPTS / "bench_http_load.py"), "--port", str(port), "--tokens", str(tokens),
         "--cases", str(listed), "--concurrency", str(concurrency), "--seconds", str(seconds),
-        "--warmup", str(warmup),
+        "--warmup", str(warmup), "--rate", str(rate),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + warmup + 120, check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))

@@ -6,7 +6,13 @@ request fires a real event on a real case. Plain asyncio streams rather than an 
 two-core machine the client's own CPU time is taken from the server it measures, so it is kept small.
 Bounded: it stops after --seconds, or when the cases run out. Prints one JSON line.
 
+Two modes. Closed loop (the default): each user sends its next request as soon as the last one is
+answered, which finds the throughput. Open loop (`--rate R`): requests are due at R per second in all,
+whatever the server does, and each latency counts from when its request was due, not from when a busy
+user got round to sending it — the latency a client sees at that rate, queueing included.
+
     python scripts/bench_http_load.py --port 8000 --tokens tokens.json --cases cases.json
+    python scripts/bench_http_load.py --port 8000 --tokens tokens.json --cases cases.json --rate 40
 """
 
 from __future__ import annotations
@@ -56,6 +62,16 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     warm_end = start + args.warmup
     stop = warm_end + args.seconds
     last_done = [warm_end]
+    sent = [0]  # requests started so far, all users together (open loop: the next one's due time)
+
+    async def due() -> float:
+        """Open loop: wait for the next request's slot and return when it was due; closed: now."""
+        if not args.rate:
+            return time.perf_counter()
+        slot = start + sent[0] / args.rate
+        sent[0] += 1
+        await asyncio.sleep(max(0.0, slot - time.perf_counter()))
+        return slot
 
     async def user() -> None:
         reader, writer = await asyncio.open_connection(args.host, args.port)
@@ -65,7 +81,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                     ("submit", "handler", 1, SUBMIT),
                     ("approve", "reviewer", 2, APPROVE),
                 ):
-                    t0 = time.perf_counter()
+                    t0 = await due()
                     if t0 >= stop:
                         return
                     status = await exchange(reader, writer, request(args.host, case, event, tokens[who], version, body))
@@ -94,6 +110,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "p99_ms": pct(0.99) * 1e3,
         "errors": errors,
         "ran_out_of_cases": time.perf_counter() < stop,
+        "rate": args.rate,
     }
 
 
@@ -106,6 +123,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--rate", type=float, default=0.0, help="open loop: requests per second in all (0: closed loop)")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(main_async(args))))
 

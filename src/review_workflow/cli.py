@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import socket
 import sys
 from collections.abc import Callable
@@ -235,19 +236,50 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(metavar="地址", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="端口", help="监听端口")] = 8000,
+    workers: Annotated[
+        int, typer.Option(metavar="进程数", min=1, max=64, help="服务进程数；多于 1 个时请使用 PostgreSQL")
+    ] = 1,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="在本服务进程内定时扫描期限（默认取 REVIEW_WORKFLOW_SCHEDULER_ENABLED）；另有 worker 进程时关闭",
+        ),
+    ] = True,
 ) -> None:
     """启动 Web 服务（网页、REST API 与 /docs）。数据库结构不是最新时不启动（退出码 4），端口被占用时退出码 5。"""
     import uvicorn
 
     from .api.app import create_app
 
+    if not scheduler:  # in the environment, so that every worker process reads it
+        os.environ["REVIEW_WORKFLOW_SCHEDULER_ENABLED"] = "false"
     rt = runtime()
     require_current_schema(rt)
     if problem := _port_problem(host, port):
         typer.echo(f"错误：无法监听 {host}:{port}（{problem}）；请用 --port 换一个端口，或先停止占用它的程序", err=True)
         raise typer.Exit(EXIT_PORT_BUSY)
     typer.echo(f"服务地址 http://{host}:{port}  接口文档 http://{host}:{port}/docs")
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        return
+    # Each worker process builds its own runtime from the same environment (the database URL included).
+    os.environ["REVIEW_WORKFLOW_DATABASE_URL"] = rt.settings.database_url
+    rt.db.dispose()
+    uvicorn.run(
+        "review_workflow.api.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # A worker that has not answered the supervisor's ping in time is killed and replaced; building
+        # the runtime (every definition loaded and checked) takes longer than uvicorn's 5 s on a busy machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+    )
+
+
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def _port_problem(host: str, port: int) -> str | None:

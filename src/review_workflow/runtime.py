@@ -19,7 +19,7 @@ from .core.definitions import Definition, RoleSpec
 from .core.engine import Engine
 from .core.errors import NotFound
 from .core.loader import load_all
-from .storage.db import make_engine, make_sessionmaker
+from .storage.db import make_engine, make_sessionmaker, read_sessions
 
 
 @dataclass
@@ -37,7 +37,8 @@ class Runtime:
     roles: dict[str, RoleSpec]
     clock: Clock
     db: DbEngine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # transactions that write (SQLite: BEGIN IMMEDIATE)
+    reads: sessionmaker[Session]  # transactions that only read (SQLite: deferred, beside a writer)
     # (stamp of the loaded years, calendar): see services.calendar_data.current_calendar
     calendar_cache: tuple[tuple[object, ...], WorkCalendar] | None = None
     calendar_table_seen: bool = False  # once the table exists it stays: stop asking the database
@@ -87,4 +88,5 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         clock=Clock(pinned=settings.now, timezone=settings.timezone),
         db=db,
         sessions=make_sessionmaker(db),
+        reads=read_sessions(db),
     )

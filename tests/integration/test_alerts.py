@@ -3,17 +3,19 @@ real SMTP server and a real webhook receiver, retrying until they are up. SQLite
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from review_workflow.api.app import create_app
 from review_workflow.runtime import Runtime
 from review_workflow.schemas import CasePublic
-from review_workflow.services.alerts import sweep, tick
+from review_workflow.services.alerts import SweepResult, sweep, tick
 from review_workflow.services.cases import fire, start_case
-from review_workflow.services.delivery import dispatch
+from review_workflow.services.delivery import DispatchResult, dispatch
 from review_workflow.storage.models import Deadline, Notification
 from tests.conftest import SUBMISSION, People, Person, pin_clock
 from tests.servers import WEBHOOK_SECRET as SECRET
@@ -130,6 +132,37 @@ def test_email_and_webhook_alerts_arrive_at_real_servers(
     assert (data["case_id"], data["kind"], data["due"]) == (c.id, "overdue", "2026-03-16")
     assert tick(rt)[1] == (0, 0, 0)  # nothing is sent twice
     assert len(smtp.messages) == 2 and len(hook.deliveries) == 2
+
+
+def test_two_ticks_at_once_alert_and_deliver_each_deadline_once(
+    rt: Runtime, people: People, smtp: SmtpSink, hook: WebhookSink
+) -> None:
+    """Two processes' ticks (here two threads, each with its own connections) start together on the same
+    due rows, in small batches so that their claims interleave: each deadline is claimed by one of them
+    only (SKIP LOCKED on PostgreSQL, the write lock on SQLite), so the counts add up to one alert each."""
+    with_channels(rt, smtp_port=smtp.port, webhook_url=hook.url, sweep_batch=3)
+    cases = 8
+    for _ in range(cases):
+        submitted(rt, people)
+    pin_clock(rt, "2026-03-17T09:00:00")
+    start = threading.Barrier(2)
+
+    def one_tick() -> tuple[SweepResult, DispatchResult]:
+        start.wait(timeout=30)
+        return tick(rt)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = [f.result(timeout=120) for f in [pool.submit(one_tick) for _ in range(2)]]
+    swept = [r[0] for r in results]
+    sent = [r[1] for r in results]
+    assert sum(r.overdue for r in swept) == cases  # each deadline claimed by one tick only
+    assert sum(r.queued for r in swept) == cases * 2 * 3  # two people, three channels each
+    assert sum(r.sent for r in sent) == cases * 2 * 2 and sum(r.failed + r.retrying for r in sent) == 0
+    assert len(smtp.messages) == cases * 2 and len(hook.deliveries) == cases * 2
+    delivered = {(d.payload["data"]["deadline_id"], d.payload["data"]["recipient_id"]) for d in hook.deliveries}
+    assert len(delivered) == cases * 2  # no deadline and person twice
+    with rt.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Deadline).where(Deadline.overdue_at.is_(None))) == 0
 
 
 def test_servers_down_at_first_get_the_alert_once_they_are_back(rt: Runtime, people: People) -> None:

@@ -54,3 +54,13 @@ def create_app(rt: Runtime) -> FastAPI:
     install_web(app, rt)  # the pages, their session cookie and static files
     app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app configured by the REVIEW_WORKFLOW_* environment variables alone: the factory that several
+    server processes each call (`uvicorn --factory review_workflow.api.app:from_environment --workers 4`,
+    or `review-workflow serve --workers 4`). See docs/deployment.md."""
+    from ..config import Settings
+    from ..runtime import build_runtime
+
+    return create_app(build_runtime(Settings()))

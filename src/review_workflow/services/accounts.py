@@ -81,7 +81,7 @@ def password_matches(user: User | None, password: str) -> bool:
 def authenticate_password(rt: Runtime, username: str, password: str) -> int:
     """The user id for a correct username and password; one message for every kind of failure.
     A check only: the log-in of the pages is `log_in` (throttled, audited, a session)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = user_named(session, username)
         if user is None or not password_matches(user, password):
             raise NotAuthenticated(WRONG)
@@ -185,7 +185,7 @@ def demo_password() -> str:
 
 def startable_workflows(rt: Runtime, actor_id: int) -> list[WorkflowSummary]:
     """The workflows whose `start_roles` the user holds (guards are checked when the case starts)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         return _startable(rt, set(load_user(session, actor_id).roles))
 
 
@@ -210,7 +210,7 @@ class SessionInfo:
 
 
 def session_info(rt: Runtime, actor_id: int) -> SessionInfo:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         unread = session.scalar(
             select(func.count()).where(

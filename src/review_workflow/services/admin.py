@@ -142,6 +142,6 @@ class AuditReport:
 
 
 def verify_audit(rt: Runtime) -> AuditReport:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         count = session.query(AuditEvent).count()
         return AuditReport(events=count, breaks=list(audit_trail.find_breaks(session)))

@@ -143,7 +143,7 @@ def _names(session: Session) -> dict[int, str]:
 
 def list_agencies(rt: Runtime, actor_id: int) -> AgenciesPublic:
     """Every agency, filing-review offices (司法局) last, with how many people and valid certificates."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = require_reader(session, actor_id)
         rows = list(session.scalars(select(Agency).where(agencies_clause(user, Agency.id)).order_by(Agency.kind, Agency.id)))
         names, counts = _names(session), _counts(session, rt.clock.today())
@@ -151,7 +151,7 @@ def list_agencies(rt: Runtime, actor_id: int) -> AgenciesPublic:
 
 
 def get_agency(rt: Runtime, actor_id: int, agency_id: int) -> AgencyPublic:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         agency = readable_agency(session, require_reader(session, actor_id), agency_id)
         return _public(agency, _names(session), _counts(session, rt.clock.today(), [agency_id]))
 

@@ -74,7 +74,7 @@ def _may_read(user: User) -> None:
 
 def list_rules(rt: Runtime, actor_id: int, agency_id: int) -> list[RulePublic]:
     """Every rule set of every workflow, as the agency has it, with its history."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         _may_read(user)
         if session.get(Agency, agency_id) is None:

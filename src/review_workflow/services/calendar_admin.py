@@ -26,18 +26,18 @@ from .timers import schedule
 
 
 def due(rt: Runtime, start: date, rule: str, provisional: bool = False) -> DueDate:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         return current_calendar(rt, session).due(start, rule, provisional)
 
 
 def explain(rt: Runtime, start: date, rule: str, provisional: bool = False) -> Explanation:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         return current_calendar(rt, session).explain(start, rule, provisional)
 
 
 def loaded_years(rt: Runtime) -> list[CalendarYearPublic]:
     """The arrangements an administrator loaded (years newer than chinese_calendar, or corrections)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         return [
             CalendarYearPublic(
                 year=y.year,
@@ -52,7 +52,7 @@ def loaded_years(rt: Runtime) -> list[CalendarYearPublic]:
 
 def covered_years(rt: Runtime) -> list[tuple[int, str]]:
     """Every year the calendar can count on, with where its arrangement came from."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         cal = current_calendar(rt, session)
         return [(y, arr.source if (arr := cal.arrangement(y)) else "") for y in cal.years()]
 

@@ -66,7 +66,7 @@ def list_public(
     if q and q.strip():
         like = f"%{q.strip()}%"
         query = query.where(or_(Instance.title.ilike(like), Instance.party.ilike(like)))
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
             query.order_by(Instance.updated_at.desc(), Instance.id.desc()).offset(offset).limit(page_size)

@@ -207,7 +207,7 @@ def queue(
     if WORKFLOW not in rt.workflows:
         raise NotFound("未加载“重大行政处罚备案”流程，没有备案审查队列")
     today = rt.clock.today()
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         if not may_see_queue(user):
             raise NotPermitted("备案审查队列仅供备案审查人员和执法监督人员查看")

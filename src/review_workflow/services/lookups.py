@@ -1,8 +1,9 @@
-"""Answers a transition may need that cost a query each: the working-day calendar in use, and who in
-an agency holds a role (the officer responsible for a deadline).
+"""Answers a transition may need that cost a query each: the working-day calendar in use, who in an
+agency holds a role (the officer responsible for a deadline), and the case's running deadlines.
 
-The query that loads and locks the case fetches them in the same round trip (`columns`), so a
-transition that opens deadlines needs no extra statement; anything not fetched ahead is asked lazily.
+The query that loads and locks the case fetches them in the same round trip (`columns`, and the
+deadlines outer-joined by `cases._load_statement`), so a transition reads once before it writes;
+anything not fetched ahead is asked lazily.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.sql.elements import Label
 
 from ..core.calendar import WorkCalendar
 from ..runtime import Runtime
-from ..storage.models import CalendarYear, Instance, User
+from ..storage.models import CalendarYear, Deadline, Instance, User
 from .calendar_data import calendar_for_stamp, current_calendar
 
 
@@ -56,8 +57,15 @@ def columns(rt: Runtime) -> list[Label[Any]]:
 class Lookups:
     """Per transaction: seeded from `columns` when the case was loaded with them, else asked on demand."""
 
-    def __init__(self, rt: Runtime, session: Session, fetched: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        rt: Runtime,
+        session: Session,
+        fetched: dict[str, Any] | None = None,
+        running: dict[int, list[Deadline]] | None = None,
+    ) -> None:
         self.rt, self.session = rt, session
+        self._running = dict(running or {})
         fetched = fetched or {}
         self._stamp = (
             (fetched["calendar_count"], fetched["calendar_loaded_at"])
@@ -70,6 +78,11 @@ class Lookups:
             if key.startswith("holder_")
         }
         self._calendar: WorkCalendar | None = None
+
+    def running(self, instance_id: int) -> list[Deadline] | None:
+        """The case's running deadlines if they were fetched with it (handed out once: after that the
+        move keeps the list current itself), else None."""
+        return self._running.pop(instance_id, None)
 
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:

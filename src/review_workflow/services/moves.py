@@ -172,7 +172,9 @@ def apply_event(
     end fired it."""
     lookups = lookups or Lookups(rt, session)
     wf = rt.workflow(inst.workflow)
-    running = timers.open_deadlines(session, inst.id)
+    running = lookups.running(inst.id)
+    if running is None:
+        running = timers.open_deadlines(session, inst.id)
     actor, case = (as_actor(user) if user else system_actor(inst)), facts(rt, session, inst, running)
     t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)

@@ -35,7 +35,7 @@ def _public(row: Notification) -> NotificationPublic:
 
 def _page(rt: Runtime, query: Select[Any], page: int, page_size: int) -> NotificationsPublic:
     offset = check_page(page, page_size)
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(Notification.id.desc()).offset(offset).limit(page_size))
         return NotificationsPublic(
@@ -68,7 +68,7 @@ def deliveries(
     rt: Runtime, actor_id: int, *, status: str | None = None, page: int = 1, page_size: int = 20
 ) -> NotificationsPublic:
     """All outgoing notifications (e-mail, webhook) for an admin; `status=failed` shows what needs attention."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         if "admin" not in load_user(session, actor_id).roles:
             raise NotPermitted("只有系统管理员可以查看通知投递情况")
     query = select(Notification).where(Notification.channel != "in_app")

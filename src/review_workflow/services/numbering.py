@@ -45,7 +45,7 @@ def _admin(session: Session, actor_id: int) -> None:
 def list_series(rt: Runtime, actor_id: int, agency_id: int) -> list[SeriesPublic]:
     """An agency's number series: its 代字 for each, and the last serial used each year."""
     year = rt.clock.today().year
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         _admin(session, actor_id)
         agency = session.get(Agency, agency_id)
         if agency is None:

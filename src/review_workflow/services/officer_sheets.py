@@ -71,7 +71,7 @@ def _years(session: Session, ids: list[int], this_year: int) -> list[int]:
 
 def export_officers(rt: Runtime, actor_id: int, agency_id: int) -> tuple[str, bytes]:
     """The agency's active people with their 执法证, 人员类别 and training hours: (file name, .xlsx)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         agency = readable_agency(session, require_reader(session, actor_id), agency_id)
         people = agency_officers(session, agency_id)
         ids = [u.id for u in people]

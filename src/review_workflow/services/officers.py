@@ -75,7 +75,7 @@ def list_officers(
                 User.certificate_no.ilike(like, escape="\\"),
             )
         )
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         query = query.where(agencies_clause(require_reader(session, actor_id), User.agency_id))
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(User.agency_id, User.id).offset(offset).limit(page_size)).unique()
@@ -93,7 +93,7 @@ def _user(session: Session, user_id: int) -> User:
 
 
 def get_officer(rt: Runtime, actor_id: int, user_id: int) -> OfficerDetail:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         reader, user = require_reader(session, actor_id), _user(session, user_id)
         if not covers(session, reader, user.agency_id):
             raise NotFound(f"没有编号为 {user_id} 的人员")

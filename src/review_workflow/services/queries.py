@@ -48,7 +48,7 @@ from .views import (
 
 
 def me(rt: Runtime, actor_id: int) -> Me:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         u = load_user(session, actor_id)
         return Me(
             id=u.id,
@@ -74,7 +74,7 @@ def _available(rt: Runtime, session: Session, user: User, inst: Instance) -> lis
 
 
 def get_case(rt: Runtime, actor_id: int, case_id: int) -> CaseDetail:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         inst = load_case(session, user, case_id)
         d = rt.workflow(inst.workflow).definition
@@ -150,7 +150,7 @@ def list_cases(
     offset = check_page(page, page_size)
     if workflow:
         rt.workflow(workflow)
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         query = where_visible(select(Instance), user)
         if workflow:
@@ -171,7 +171,7 @@ def list_cases(
 
 def list_tasks(rt: Runtime, actor_id: int) -> TasksPublic:
     """Open cases of the user's agency, or addressed to it, on which the user can fire an event now."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         query = select(Instance).where(concerns_clause(user), open_clause(rt))
         tasks = []
@@ -186,7 +186,7 @@ def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int, *, as_pd
     """The file name and bytes of one document of a case the user may see: the stored .docx, or its PDF
     converted on request (after the transaction: a conversion takes seconds). PdfUnavailable where no
     converter is installed."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         load_case(session, user, case_id)
         doc = _document(session, case_id, doc_id)
@@ -222,7 +222,7 @@ def list_deadlines(
     if status and status not in DEADLINE_STATUSES:
         raise InvalidInput(f"期限状态应为 {'、'.join(DEADLINE_STATUSES)} 之一，收到：{status}")
     offset = check_page(page, page_size)
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         query = where_visible(select(Deadline).join(Instance, Deadline.instance_id == Instance.id), user)
         if status:

@@ -72,7 +72,7 @@ AGENCY_DEADLINE = Deadline.kind == "deadline"  # not a party's window
 def scope_title(rt: Runtime, actor_id: int) -> str:
     """Whose figures the user sees: a supervisor's agency and those under it, or the user's own agency
     (and the cases addressed to it)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         if supervises(user):
             return f"{user.agency.name}及所辖机关"
@@ -84,7 +84,7 @@ def scope_title(rt: Runtime, actor_id: int) -> str:
 
 def open_cases_by_state(rt: Runtime, actor_id: int) -> list[StateCount]:
     """Open cases per workflow and state, in the order the workflow declares its states."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         query = select(Instance.workflow, Instance.state, func.count()).where(open_clause(rt))
         query = where_visible(query, user).group_by(Instance.workflow, Instance.state)
@@ -108,7 +108,7 @@ def open_cases_by_state(rt: Runtime, actor_id: int) -> list[StateCount]:
 
 def open_cases_by_agency(rt: Runtime, actor_id: int) -> list[AgencyCount]:
     """Open cases per agency, most first."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         query = (
             select(Agency.id, Agency.name, func.count(Instance.id))
@@ -153,7 +153,7 @@ def week_end(today: date) -> date:
 def deadlines_due_this_week(rt: Runtime, actor_id: int) -> list[DeadlineItem]:
     """Running deadlines that fall due from today to Sunday (the overdue ones are a figure of their own)."""
     today = rt.clock.today()
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         return _deadline_items(
             rt,
@@ -168,7 +168,7 @@ def deadlines_due_this_week(rt: Runtime, actor_id: int) -> list[DeadlineItem]:
 def overdue_deadlines(rt: Runtime, actor_id: int) -> list[DeadlineItem]:
     """Deadlines past their due date and still running, the longest overdue first."""
     today = rt.clock.today()
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         return _deadline_items(rt, session, user, Deadline.closed_at.is_(None), Deadline.due < today)
 
@@ -191,7 +191,7 @@ def on_time_by_month(rt: Runtime, actor_id: int, months: int = 6) -> list[OnTime
     today = rt.clock.today()
     starts = _month_starts(today, max(1, months))
     since = datetime(starts[0].year, starts[0].month, 1, tzinfo=rt.clock.tz)
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         closed = and_(
             Deadline.closed_at.is_not(None),

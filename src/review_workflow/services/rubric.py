@@ -202,7 +202,7 @@ def _percent(rate: float | None) -> str:
     return "—（无应计事项）" if rate is None else f"{rate:.1%}"
 
 
-def _evaluation(key: str) -> Item:
+def _evaluation(key: str) -> Callable[[Evidence], Item]:
     """One of the items services/evaluations.py judges from the year's 案卷评查, as a rubric item."""
 
     def item(e: Evidence) -> Item:

@@ -91,7 +91,7 @@ def list_events(
         query = query.where(SecurityEvent.kind == kind)
     if user_id is not None:
         query = query.where(SecurityEvent.user_id == user_id)
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         require_admin(session, actor_id, "查看安全日志")
         count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(SecurityEvent.id.desc()).offset(offset).limit(page_size))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput, NotAuthenticated, NotFound, TokenExpired, TokenRevoked
@@ -68,7 +68,7 @@ def create_token(rt: Runtime, username: str, name: str, days: int | None = None)
 def list_tokens(rt: Runtime, username: str | None = None) -> list[ApiTokenPublic]:
     """Every token (or one user's), newest first, with its state; never the token itself."""
     query = select(ApiToken).join(User).order_by(ApiToken.id.desc())
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         if username is not None:
             if session.scalars(select(User.id).where(User.username == username)).first() is None:
                 raise InvalidInput(f"用户“{username}”不存在")
@@ -96,24 +96,29 @@ def revoke_token(rt: Runtime, token_id: int) -> ApiTokenPublic:
 
 
 def authenticate(rt: Runtime, token: str, ip: str | None = None) -> int:
-    """The user a bearer token stands for. An expired or revoked token is refused and logged."""
-    with UnitOfWork(rt.sessions) as session:
-        now = rt.clock.now()
+    """The user a bearer token stands for. An expired or revoked token is refused and logged.
+    A read: only the rare refusal logged or `last_used_at` moved on takes a write transaction."""
+    now = rt.clock.now()
+    with UnitOfWork(rt.reads) as session:
         row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).one_or_none()
         if row is None or not row.user.active:
             raise NotAuthenticated(UNKNOWN)
         refused = _refusal(rt, row, now)
-        if refused is not None:
+        touch = row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY
+        token_id, user_id, username, name = row.id, row.user_id, row.user.username, row.name
+    if refused is not None:
+        with UnitOfWork(rt.sessions) as session:
             security.record(
-                session, now, "token_refused", user_id=row.user_id, username=row.user.username, ip=ip,
-                token_id=row.id, name=row.name, reason=refused.code,
+                session, now, "token_refused", user_id=user_id, username=username, ip=ip,
+                token_id=token_id, name=name, reason=refused.code,
             )
             session.commit()
-            raise refused
-        if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-            row.last_used_at = now
+        raise refused
+    if touch:
+        with UnitOfWork(rt.sessions) as session:
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
             session.commit()
-        return row.user_id
+    return user_id
 
 
 def adopt_user_tokens(session: Session, now: datetime, days: int) -> int:

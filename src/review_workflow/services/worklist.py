@@ -65,7 +65,7 @@ def my_tasks(rt: Runtime, actor_id: int) -> Worklist:
     case_ids = [t.case.id for t in tasks.data]
     running: dict[int, list[RunningDeadline]] = {i: [] for i in case_ids}
     if case_ids:
-        with UnitOfWork(rt.sessions) as session:
+        with UnitOfWork(rt.reads) as session:
             rows = session.scalars(
                 select(Deadline)
                 .where(Deadline.instance_id.in_(case_ids), Deadline.closed_at.is_(None))

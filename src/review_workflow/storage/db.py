@@ -1,7 +1,11 @@
 """Database engine, sessions and the unit of work.
 
-SQLite (the embedded default) runs in WAL mode and takes the write lock at BEGIN (BEGIN IMMEDIATE), so
-two writers queue instead of failing half-way; PostgreSQL uses row locks (SELECT … FOR UPDATE).
+Two kinds of transaction, chosen where a use case opens its unit of work:
+- a write (`Runtime.sessions`): on SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE), so two
+  writers queue instead of failing half-way; PostgreSQL uses row locks (SELECT … FOR UPDATE);
+- a read (`Runtime.reads`, made by `read_sessions`): on SQLite a deferred BEGIN with `query_only` on, so
+  in WAL mode it reads its snapshot while a writer holds the lock, and a write by mistake fails at once
+  instead of waiting for the lock; on PostgreSQL a READ ONLY transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
+
+# The execution option that marks an engine's transactions as reads (see `read_sessions`).
+READ_ONLY = "review_workflow_read_only"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -31,7 +38,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read = bool(conn.get_execution_options().get(READ_ONLY))
+            info = conn.connection.info  # per DBAPI connection: switch the pragma only when it changes
+            if info.get("query_only", False) != read:
+                conn.exec_driver_sql(f"PRAGMA query_only={int(read)}")
+                info["query_only"] = read
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -50,7 +62,16 @@ def upsert_insert(session: Session, table: Any) -> Any:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions may write."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions only read: the same pool, another BEGIN (see the module's doc)."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
 def create_schema(engine: Engine) -> None:
