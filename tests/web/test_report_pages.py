@@ -66,4 +66,4 @@ def test_other_cities_and_bad_years_are_refused_as_pages(
     assert v.get(f"/reports/annual?year=2026&agency={people.other_agency_id}").status_code == 404
     assert v.get(f"/reports/rubric?year=1999&agency={people.agency_id}").status_code == 422
     assert v.get("/reports/annual?year=2026&agency=99999999999").status_code == 422
-    assert visitor(people.handler).get("/reports/annual").status_code == 404  # no agency to read
+    assert visitor(people.handler).get("/reports/annual").status_code == 403  # not the legal office

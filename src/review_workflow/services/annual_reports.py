@@ -150,15 +150,17 @@ def _legal_office(session: Session, agency_ids: set[int]) -> dict[int, list[User
 
 
 def alert_due(rt: Runtime, batch: int | None = None) -> int:
-    """Make last year's rows for every 行政执法机关 and queue the alerts that are due: a warning from
-    WARN_DAYS before 31 January, an overdue alert after it, each once. Returns how many were queued."""
+    """In January, make last year's rows for every 行政执法机关; then queue the alerts that are due: a
+    warning from WARN_DAYS before 31 January, an overdue alert after it, each once. A row is not made
+    after January (a system started in March does not alert about a table it never tracked; the rubric
+    still reads that table as not submitted). Returns how many were queued."""
     batch = batch or rt.settings.sweep_batch
     queued = 0
     while True:
         with UnitOfWork(rt.sessions) as session:
             now, today = rt.clock.now(), rt.clock.today()
             year = today.year - 1
-            if not queued:
+            if not queued and today <= due_date(year):  # opened in January, as a timer opens on its event
                 agencies = session.scalars(select(Agency.id).where(Agency.kind == "enforcement"))
                 _ensure(session, list(agencies), year)
             due_now = or_(

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ...core.errors import InvalidInput, NotFound
+from ...core.errors import InvalidInput, NotPermitted
 from ...runtime import Runtime
 from ...schemas import Named
 from ...services import annual_reports, report_sheets, supervision
@@ -28,7 +28,7 @@ def _choice(rt: Runtime, user: int, year: int | None, agency: int | None) -> tup
     choices = supervision.report_agencies(rt, user)
     if agency is None:
         if not choices:
-            raise NotFound("没有可查看统计年报的机关")
+            raise NotPermitted("只有法制机构、机关负责人和执法监督人员可以查看统计年报和考核评分")
         own = supervision.load_own_agency(rt, user)
         agency = own if any(a.id == own for a in choices) else choices[0].id
     return year or rt.clock.today().year, agency, choices
