@@ -100,7 +100,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (other suites in parallel) starts it slowly
         while True:
             try:
                 if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:

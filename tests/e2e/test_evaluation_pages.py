@@ -23,7 +23,7 @@ def _fits(v: Any, width: int) -> None:
 def test_a_supervisor_draws_and_an_evaluator_flags_a_zero_score_file(visit: Any, server: Server, artifacts: Path) -> None:
     supervisor = visit("zhaolei")
     page = supervisor.page
-    page.get_by_role("link", name="案卷评查").click()
+    page.get_by_role("link", name="案卷评查", exact=True).click()
     form = page.get_by_test_id("draw-form")
     form.get_by_label("评查年度").fill("2026")
     form.get_by_label("被评查机关").select_option(label=AGENCY)
@@ -50,15 +50,19 @@ def test_a_supervisor_draws_and_an_evaluator_flags_a_zero_score_file(visit: Any,
     evaluator.state_is("已评分")
     expect(evaluator.page.get_by_test_id("zero-flag")).to_contain_text("0分案卷")
     expect(evaluator.page.get_by_test_id("case-fields")).to_contain_text("评查得分")
-    expect(evaluator.page.get_by_test_id("related-cases")).to_contain_text(FILE)
     evaluator.shot(artifacts, "evaluation-scored-1280.png")
 
+    # the supervisor reads the flag in the list, and the evaluated file beside the evaluation
+    listing = page.url
     page.reload()
     expect(results.locator(f"tr[data-case='{evaluation}']")).to_contain_text("0分案卷")
+    supervisor.go(f"/cases/{evaluation}")
+    expect(page.get_by_test_id("related-cases")).to_contain_text(FILE)
+    expect(page.get_by_test_id("zero-flag")).to_be_visible()
 
     # the same pages on a phone
     phone = visit("zhaolei", PHONE)
-    phone.go(page.url.removeprefix(server.url))
+    phone.go(listing.removeprefix(server.url))
     expect(phone.page.get_by_test_id("evaluation-results")).to_contain_text("0分案卷")
     phone.shot(artifacts, "evaluations-390.png")
     _fits(phone, PHONE["width"])

@@ -153,6 +153,7 @@ def load_all_with(tmp_path: Path, name: str, data: dict) -> None:  # type: ignor
     folder.mkdir(exist_ok=True)
     for path in SHIPPED.glob("*.yaml"):
         (folder / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(SHIPPED / "scoring", folder / "scoring", dirs_exist_ok=True)  # the sheets processes name
     write(folder, data, name)
     load_definitions(folder, PROJECT_ROOT / "doc_templates")
 

@@ -106,25 +106,39 @@ def draw(rt: Runtime, actor_id: int, year: int, agency_id: int, count: int) -> D
                 )
             )
         }
-        drawn = []
-        for position, case_id in enumerate(seeded_order(list(pool), year, agency_id)[:count], start=1):
-            done = before.get(case_id)
-            if done is None:
-                done = _start(rt, session, wf, user, pool[case_id], year, position)
-            drawn.append(
-                DrawnFile(
-                    position=position,
-                    case_id=case_id,
-                    evaluation_id=done.evaluation_id,
-                    title=pool[case_id].title,
-                    new=case_id not in before,
-                )
-            )
         try:
+            drawn = _draw_files(rt, session, wf, user, pool, before, year, agency_id, count)
             session.commit()
-        except IntegrityError as exc:  # another draw of the same files committed first
+        except IntegrityError as exc:  # another draw of the same files got there first
             raise StaleVersion("同一批案卷正被他人抽取，请刷新后重试") from exc
         return DrawResult(year=year, agency_id=agency_id, pool=len(pool), drawn=drawn)
+
+
+def _draw_files(
+    rt: Runtime,
+    session: Session,
+    wf: Any,
+    user: User,
+    pool: dict[int, Instance],
+    before: dict[int, EvaluationDraw],
+    year: int,
+    agency_id: int,
+    count: int,
+) -> list[DrawnFile]:
+    """The first `count` files of the year's order, each with its evaluation (started if new)."""
+    drawn = []
+    for position, case_id in enumerate(seeded_order(list(pool), year, agency_id)[:count], start=1):
+        done = before.get(case_id) or _start(rt, session, wf, user, pool[case_id], year, position)
+        drawn.append(
+            DrawnFile(
+                position=position,
+                case_id=case_id,
+                evaluation_id=done.evaluation_id,
+                title=pool[case_id].title,
+                new=case_id not in before,
+            )
+        )
+    return drawn
 
 
 def _start(

@@ -225,14 +225,14 @@ def derive(d: Definition, inst: Instance) -> None:
     computed: dict[str, Any] = {}
     for name, spec in d.derive.items():
         source = records.read(spec.from_, inst.data, inst.events)
-        sheet_name = loader_spec_sheet(d, spec.from_)
+        sheet_name = _sheet_at(d, spec.from_)
         if source is not None and sheet_name is not None:
             computed[name] = scoring.DERIVATIONS[spec.compute](d.sheets[sheet_name], source)
     if computed and any(inst.data.get(k) != v for k, v in computed.items()):
         inst.data = {**inst.data, **computed}
 
 
-def loader_spec_sheet(d: Definition, path: str) -> str | None:
+def _sheet_at(d: Definition, path: str) -> str | None:
     """The scoring sheet of the scoresheet field at `path` (the loader has checked that it is one)."""
     found = path_spec(d, path)
     return None if isinstance(found, str) else found.sheet
