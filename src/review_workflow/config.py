@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # on PATH; empty: soffice, else libreoffice) and how long one conversion may take.
     pdf_converter: str = ""
     pdf_timeout_seconds: float = 60.0
+    # Attachments (evidence, 音像记录): stored by SHA-256 under this directory (REVIEW_WORKFLOW_FILES_DIR),
+    # and the largest file of each kind, in MB (REVIEW_WORKFLOW_UPLOAD_MAX_MB='{"video": 4096}').
+    files_dir: Path = PROJECT_ROOT / "var" / "files"
+    upload_max_mb: dict[str, int] = Field(
+        default_factory=lambda: {"photo": 20, "pdf": 50, "audio": 500, "video": 2048}
+    )
 
     @field_validator("now", mode="before")
     @classmethod

@@ -49,7 +49,7 @@ def upgraded(database_url: str) -> Iterator[Runtime]:
     old.load(database_url)
     result = runner.invoke(app, ["db", "upgrade"], env={"REVIEW_WORKFLOW_DATABASE_URL": database_url, "REVIEW_WORKFLOW_NOW": UPGRADE_DAY})
     assert result.exit_code == 0, result.output
-    assert "4e49db6" in result.output and "0002" in result.output
+    assert "4e49db6" in result.output and migrate.head() in result.output  # the newest revision
     rt = runtime(database_url)
     yield rt
     rt.db.dispose()

@@ -23,8 +23,10 @@ from .routes import (
     numbering,
     people,
     public,
+    records,
     security,
 )
+from .uploads import is_upload_path
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -45,8 +47,9 @@ def create_app(rt: Runtime) -> FastAPI:
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people):
+    for module in (meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people, records):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
-    app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known
+    # Outermost: nothing reads a body before its size is known. Uploads stream under limits of their own.
+    app.add_middleware(BodyLimits, exempt=is_upload_path)
     return app

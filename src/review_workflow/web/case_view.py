@@ -18,7 +18,7 @@ from ..services.views import field_public
 from .forms import Checklist, FormState, checklists_for
 
 START_TITLES = {"title": "案由", "party": "当事人"}
-SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算"}
+SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算", "attach": "添加材料", "supersede_attachment": "替换材料"}
 SYSTEM_FIELDS = {
     "deadline_id": "期限编号",
     "timer": "期限",
