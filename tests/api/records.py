@@ -1,9 +1,9 @@
-"""Files a test attaches, and what a test checks in the store after an upload."""
+"""Files a test attaches (the demo's own photo and PDF, and the first bytes of an MP4), and what a test
+checks in the store after an upload."""
 
 from __future__ import annotations
 
 import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -11,31 +11,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from review_workflow.runtime import Runtime
+from review_workflow.services.demo_files import pdf, png
 from review_workflow.storage.db import UnitOfWork
 from review_workflow.storage.models import Attachment
 from tests.api.conftest import auth
 from tests.conftest import Person
 
-
-def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    """A real PNG (a browser draws it): one colour, `width` × `height`."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+__all__ = ["attachment_count", "mp4", "pdf", "png", "raw_upload", "stored_files", "upload"]
 
 
 def mp4(size: int = 4096) -> bytes:
     """Bytes an MP4 begins with ('ftyp' box, brand isom), padded: what the store sniffs as video/mp4."""
     box = struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
     return box + bytes(range(256)) * (size // 256)
-
-
-def pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 1/Kids[3 0 R]>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + b" " * 64
 
 
 def upload(

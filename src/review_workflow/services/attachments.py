@@ -3,16 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..adapters.file_store import PendingFile
 from ..core import payloads
-from ..core.errors import FileTooLarge, FileTypeNotAllowed, InvalidInput, NotFound, NotPermitted
-from ..core.media import KIND_TITLES, Sniffed, sniff
+from ..core.errors import (
+    EmptyFile,
+    FileTooLarge,
+    FileTypeNotAllowed,
+    InvalidFileName,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+)
+from ..core.media import KIND_TITLES, Sniffed, name_problem, sniff
 from ..runtime import Runtime
 from ..schemas import Named
 from ..schemas_records import AttachmentPublic, AttachmentsPublic
@@ -112,6 +121,27 @@ def add(
         raise
 
 
+def attach_file(
+    rt: Runtime, actor_id: int, case_id: int, file_name: str, chunks: Iterable[bytes], caption: str = ""
+) -> AttachmentPublic:
+    """`add` for a file read here rather than streamed over HTTP (the demo, the command line, tests)."""
+    problem = name_problem(file_name)
+    if problem:
+        raise InvalidFileName(problem)
+    check_may_attach(rt, actor_id, case_id)
+    pending = rt.files.begin()
+    try:
+        for chunk in chunks:
+            pending.write(chunk)
+            if pending.size > max_upload_bytes(rt):
+                raise FileTooLarge(f"文件过大：不超过 {max_upload_bytes(rt) // MB} MB")
+        if pending.size == 0:
+            raise EmptyFile(f"文件 {file_name} 是空的（0 字节），未保存")
+        return add(rt, actor_id, case_id, pending, file_name, caption)
+    finally:
+        pending.abort()
+
+
 def attachment_public(rt: Runtime, inst: Instance, row: Attachment) -> AttachmentPublic:
     state = rt.workflow(inst.workflow).definition.states.get(row.state)
     return AttachmentPublic(
@@ -207,13 +237,3 @@ def supersede(
         session.commit()
         return attachment_public(rt, inst, row)
 
-
-def count_live(session: Session, case_id: int, state: str, kinds: tuple[str, ...]) -> int:
-    """Attachments of these kinds added to the case at this step and not superseded."""
-    query = select(func.count(Attachment.id)).where(
-        Attachment.instance_id == case_id,
-        Attachment.state == state,
-        Attachment.kind.in_(kinds),
-        Attachment.superseded_at.is_(None),
-    )
-    return int(session.scalar(query) or 0)

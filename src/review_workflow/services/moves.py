@@ -21,7 +21,7 @@ from ..core.errors import InvalidInput, InvalidPayload
 from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
 from ..runtime import Runtime
 from ..storage.models import Agency, Deadline, Instance, User
-from . import agency_rules, audit_trail, timers
+from . import agency_rules, audit_trail, required_records, timers
 from .actors import as_actor
 from .lookups import Lookups
 from .paperwork import issue_documents
@@ -170,6 +170,8 @@ def apply_event(
     actor, case = (as_actor(user) if user else system_actor(inst)), facts(rt, session, inst, running)
     t = wf.engine.check(inst.state, event, actor, case, by_engine=by_engine)
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
+    if not by_engine:
+        required_records.check(session, inst, t)
     now, before = rt.clock.now(), inst.state
     today = rt.clock.local(now).date()
     ctx = guard_context(rt, session, inst, actor, case, cleaned, event, lookups.calendar, today)
