@@ -32,6 +32,7 @@ class AttachmentPublic(BaseModel):
 class AttachmentsPublic(BaseModel):
     data: list[AttachmentPublic]
     count: int
+    may_attach: bool = False  # the reader may add attachments to this case
 
 
 class SupersedeRequest(BaseModel):

@@ -174,8 +174,10 @@ def rows_of(session: Session, case_ids: list[int]) -> list[Attachment]:
 def list_attachments(rt: Runtime, actor_id: int, case_id: int) -> AttachmentsPublic:
     with UnitOfWork(rt.sessions) as session:
         inst = load_case(session, load_user(session, actor_id), case_id)
+        user = load_user(session, actor_id)
         data = [attachment_public(rt, inst, row) for row in rows_of(session, [inst.id])]
-        return AttachmentsPublic(data=data, count=len(data))
+        may = user.agency_id in (inst.agency_id, inst.counterpart_agency_id)
+        return AttachmentsPublic(data=data, count=len(data), may_attach=may)
 
 
 def _attachment(session: Session, case_id: int, attachment_id: int) -> Attachment:

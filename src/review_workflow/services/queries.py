@@ -27,6 +27,7 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
+from . import access_log
 from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
@@ -180,9 +181,11 @@ def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int, *, as_pd
     converter is installed."""
     with UnitOfWork(rt.sessions) as session:
         user = load_user(session, actor_id)
-        load_case(session, user, case_id)
+        inst = load_case(session, user, case_id)
         doc = _document(session, case_id, doc_id)
         name, content = f"{doc.title}-{doc.number or doc.id}", doc.content
+        access_log.write(session, user, inst, "download", "document", doc.id, f"{doc.title}（{doc.number or '无文号'}）", rt.clock.now())
+        session.commit()
     if not as_pdf:
         return f"{name}.docx", content
     settings = PdfSettings(converter=rt.settings.pdf_converter, timeout_seconds=rt.settings.pdf_timeout_seconds)

@@ -10,10 +10,12 @@ from typing import Any
 
 from ..core.calendar import Explanation
 from ..core.definitions import Definition, FieldSpec, to_mermaid
-from ..core.errors import WorkflowError
+from ..core.errors import NotPermitted, WorkflowError
+from ..core.media import PLAYABLE
 from ..runtime import Runtime
 from ..schemas import AuditEventPublic, CaseDetail, DeadlinePublic, DocumentPublic, EventPublic, FieldPublic
-from ..services import queries, worklist
+from ..schemas_records import AccessLogPublic, AttachmentsPublic
+from ..services import access_log, attachments, queries, worklist
 from ..services.views import field_public
 from .forms import Checklist, FormState, checklists_for
 
@@ -147,6 +149,9 @@ class CasePage:
     deadlines: list[DeadlineView]
     forms: list[EventForm]
     fields: list[Line]
+    attachments: AttachmentsPublic
+    access_log: AccessLogPublic | None  # None: the reader is not one who may read it
+    playable: tuple[str, ...] = PLAYABLE
 
     @property
     def steps(self) -> list[tuple[str, str, bool, bool]]:
@@ -181,7 +186,16 @@ def case_page(
         deadlines=deadline_views(rt, d, case),
         forms=forms,
         fields=case_fields(d, case),
+        attachments=attachments.list_attachments(rt, user_id, case_id),
+        access_log=_access_log(rt, user_id, case_id),
     )
+
+
+def _access_log(rt: Runtime, user_id: int, case_id: int) -> AccessLogPublic | None:
+    try:
+        return access_log.read(rt, user_id, case_id)
+    except NotPermitted:
+        return None
 
 
 def _people_choices(f: FieldPublic, case: CaseDetail) -> FieldPublic:
