@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ...schemas_records import AccessLogPublic, AttachmentPublic, AttachmentsPublic, SupersedeRequest
-from ...services import access_log, attachments
+from ...services import access_log, attachments, case_file
 from .. import uploads
 from ..deps import CurrentUser, PageNo, RowId, RuntimeDep
 from ..errors import error_responses
@@ -93,3 +94,29 @@ def supersede_attachment(
 @router.get("/cases/{case_id}/access-log", summary="调阅记录：谁在何时查看或下载了本案的哪些材料", responses=ERRORS)
 def read_access_log(rt: RuntimeDep, user: CurrentUser, case_id: RowId, page: PageNo = 1) -> AccessLogPublic:
     return access_log.read(rt, user, case_id, page)
+
+
+def case_file_response(file: case_file.CaseFile) -> FileResponse:
+    """The archive, removed from the temporary directory once sent."""
+    media = "application/pdf" if file.path.suffix == ".pdf" else "application/zip"
+    return FileResponse(
+        file.path,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename=\"case-file{file.path.suffix}\"; filename*=UTF-8''{quote(file.file_name)}"},
+        background=BackgroundTask(file.path.unlink, missing_ok=True),
+    )
+
+
+@router.get(
+    "/cases/{case_id}/file",
+    summary="案卷：封面、卷内目录、文书（按程序顺序）、证据材料、音像记录及 SHA-256 清单（ZIP，或 ?format=pdf）",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}, "application/pdf": {}}}, **error_responses(401, 404, 422, 501, 503)},
+)
+def export_case_file(
+    rt: RuntimeDep,
+    user: CurrentUser,
+    case_id: RowId,
+    format: Annotated[Literal["zip", "pdf"], Query(description="zip（默认）或 pdf（需 LibreOffice）")] = "zip",
+) -> Response:
+    return case_file_response(case_file.export(rt, user, case_id, as_pdf=format == "pdf"))

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...api import uploads
-from ...api.routes.records import attachment_response, first_piece
+from ...api.routes.records import attachment_response, case_file_response, first_piece
 from ...core.errors import (
     InvalidPayload,
     NotFound,
@@ -20,7 +20,7 @@ from ...core.errors import (
     TransitionNotAllowed,
     WorkflowError,
 )
-from ...services import accounts, attachments, cases, paging, queries
+from ...services import accounts, attachments, case_file, cases, paging, queries
 from .. import forms
 from ..case_view import case_page, field_list
 from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, check_csrf, flash, render
@@ -202,3 +202,9 @@ def attachment(
     action = ("download" if download else "view") if first_piece(request) else None
     opened = attachments.open_attachment(rt, user, case_id, attachment_id, action=action)
     return attachment_response(rt, request, opened, download)
+
+
+@router.get("/cases/{case_id}/file")
+def download_case_file(rt: RuntimeDep, user: PageUser, case_id: RowId) -> Response:
+    """The 下载案卷 button: the ZIP the API gives."""
+    return case_file_response(case_file.export(rt, user, case_id))
