@@ -30,6 +30,16 @@ SYSTEM_FIELDS = {
     "reason": "原因",
     "child_id": "下级流程编号",  # an auto event fired by a child case's end
     "parent_id": "上级流程编号",
+    # 添加材料 / 替换材料 (attachments)
+    "file_name": "文件名",
+    "caption": "说明",
+    "kind": "种类",
+    "media_type": "文件类型",
+    "size": "大小（字节）",
+    "sha256": "SHA-256",
+    "after_closing": "结案后补充",
+    "attachment_id": "材料编号",
+    "replaced_by": "替换为材料编号",
 }
 
 
