@@ -25,6 +25,7 @@ FILE_FIELD = "file"
 FIELD_MAX = 4096  # a text field (caption, csrf_token) is short
 PARTS_MAX = 8
 OVERHEAD = 64 * 1024  # multipart boundaries and headers beside the file itself
+BATCH = 1024 * 1024  # the server hands the body over in pieces of ~64 KB; one thread hop per megabyte
 
 # The paths whose bodies are files: the 1 MB body limit (api/limits.py) does not apply to them.
 UPLOAD_PATHS = re.compile(r"^/(api/)?cases/\d+/attachments/?$")
@@ -136,10 +137,20 @@ async def receive(request: Request, store: FileStore, max_bytes: int, check: Cal
         raise FileTooLarge(f"文件过大：不超过 {max_bytes // (1024 * 1024)} MB")
     parts = _Parts(store, max_bytes, check)
     parser = MultipartParser(_boundary(request), parts.callbacks())  # type: ignore[arg-type]
+    def feed(pieces: list[bytes]) -> None:
+        for piece in pieces:
+            parser.write(piece)
+
     try:
+        batch: list[bytes] = []
+        batched = 0
         async for chunk in request.stream():
-            if chunk:
-                await run_in_threadpool(parser.write, chunk)  # disk writes off the event loop
+            batch.append(chunk)
+            batched += len(chunk)
+            if batched >= BATCH:  # hashing and disk writes off the event loop, a megabyte at a time
+                await run_in_threadpool(feed, batch)
+                batch, batched = [], 0
+        await run_in_threadpool(feed, batch)
         parser.finalize()
         if parts.pending is None:
             raise InvalidUpload(f"请求中没有文件（表单字段 {FILE_FIELD}）")
