@@ -115,6 +115,9 @@ def test_a_body_that_is_not_a_file_upload_is_refused(client: TestClient, rt: Run
     url = f"/api/cases/{case['id']}/attachments"
     assert_error(client.post(url, json={"file": "x"}, headers=auth(people.handler)), 422, "invalid_upload")
     assert_error(client.post(url, data={"caption": "无文件"}, files={"other": ("a.png", png())}, headers=auth(people.handler)), 422, "invalid_upload")
+    short = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n' + png()  # no end
+    headers = {**auth(people.handler), "Content-Type": "multipart/form-data; boundary=x"}
+    assert_error(client.post(url, content=short, headers=headers), 422, "invalid_upload")
     bad_caption = client.post(url, files={"file": ("a.png", png())}, data={"caption": "说明\0"}, headers=auth(people.handler))
     assert_error(bad_caption, 422, "invalid_input")
     _nothing_left(rt)
@@ -138,7 +141,7 @@ def test_a_connection_cut_mid_upload_leaves_no_row_and_no_file(rt: Runtime, peop
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"录像.mp4\"\r\n"
         "Content-Type: video/mp4\r\n\r\n"
     ).encode()
-    pieces = [head + mp4(64 * 1024), mp4(64 * 1024)]  # the rest never comes
+    pieces = [head + mp4(768 * 1024), mp4(768 * 1024)]  # over the 1 MB handed on at once; the rest never comes
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:

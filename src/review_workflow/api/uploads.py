@@ -58,6 +58,11 @@ class _Parts:
         self._writing: PendingFile | None = None
         self._checked = False
 
+    @property
+    def unfinished(self) -> bool:
+        """The file part began and never ended (the body stopped short)."""
+        return self._writing is not None
+
     def callbacks(self) -> dict[str, Any]:
         return {
             "on_part_begin": self.part_begin,
@@ -154,7 +159,7 @@ async def receive(request: Request, store: FileStore, max_bytes: int, check: Cal
         parser.finalize()
         if parts.pending is None:
             raise InvalidUpload(f"请求中没有文件（表单字段 {FILE_FIELD}）")
-        if parts._writing is not None:
+        if parts.unfinished:
             raise InvalidUpload("上传不完整：文件部分没有结束")
         if parts.pending.size == 0:
             raise EmptyFile(f"文件 {parts.file_name} 是空的（0 字节），未保存")

@@ -116,9 +116,14 @@ def add(
             session.commit()
             return attachment_public(rt, inst, row)
     except BaseException:
-        if stored and not existed:
+        if stored and not existed and not _referenced(rt, sha):  # another upload of the same bytes may have won
             rt.files.discard(sha)
         raise
+
+
+def _referenced(rt: Runtime, sha256: str) -> bool:
+    with UnitOfWork(rt.sessions) as session:
+        return session.scalar(select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)) is not None
 
 
 def attach_file(
