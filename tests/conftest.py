@@ -7,6 +7,7 @@ Under CI=true a missing PostgreSQL fails the run; elsewhere those tests skip wit
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ def security_log(rt: Runtime) -> list[SecurityEvent]:
 
 
 def make_runtime(database_url: str, **overrides: object) -> Runtime:
+    # Each runtime its own attachments store (never the project's var/files).
+    overrides.setdefault("files_dir", Path(tempfile.mkdtemp(prefix="rw-files-")))
     settings = Settings(database_url=database_url, now=PINNED_NOW, scheduler_enabled=False, **overrides)
     rt = build_runtime(settings)
     init_database(rt)

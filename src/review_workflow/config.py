@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +63,21 @@ class Settings(BaseSettings):
     # on PATH; empty: soffice, else libreoffice) and how long one conversion may take.
     pdf_converter: str = ""
     pdf_timeout_seconds: float = 60.0
+    # Attachments (evidence, 音像记录): stored by SHA-256 under this directory (REVIEW_WORKFLOW_FILES_DIR;
+    # unset: `files/` beside a SQLite database file, else var/files under the project root), and the largest
+    # file of each kind, in MB (REVIEW_WORKFLOW_UPLOAD_MAX_MB='{"video": 4096}').
+    files_dir: Path = Field(default=None, validate_default=False)  # type: ignore[assignment]
+    upload_max_mb: dict[str, int] = Field(
+        default_factory=lambda: {"photo": 20, "pdf": 50, "audio": 500, "video": 2048}
+    )
+
+    @model_validator(mode="after")
+    def _files_beside_the_database(self) -> Settings:
+        if self.files_dir is None:
+            local = self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url
+            base = Path(self.database_url.removeprefix("sqlite:///")).parent if local else PROJECT_ROOT / "var"
+            self.files_dir = base / "files"
+        return self
 
     @field_validator("now", mode="before")
     @classmethod

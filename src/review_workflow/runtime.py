@@ -4,6 +4,7 @@ database. Built once at start by an entrance (API, CLI, worker) and passed to th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .adapters.file_store import FileStore, LocalFileStore
 from .config import Settings
 from .core import payloads
 from .core.calendar import WorkCalendar
@@ -44,6 +46,11 @@ class Runtime:
     calendar_table_seen: bool = False  # once the table exists it stays: stop asking the database
     # Statements built once and reused with bound parameters (building one costs more than running it).
     statements: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def files(self) -> FileStore:
+        """The attachments' store (a local directory; an S3-compatible store would plug in here)."""
+        return LocalFileStore(self.settings.files_dir)
 
     @property
     def templates_dir(self) -> Path:

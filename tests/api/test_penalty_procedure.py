@@ -28,6 +28,7 @@ from tests.api.penalty import (
     registered,
     reviewed,
 )
+from tests.api.records import mp4, png, upload
 from tests.conftest import SUBMISSION, People, add_person
 
 DECIDE = {"decision_date": "2026-01-13"}
@@ -137,21 +138,39 @@ def _heard(client: TestClient, people: People, fine: float) -> dict[str, Any]:
     }
     case = move(client, people.handler, case, "notify_hearing", hearing)
     clock(client, "2026-01-19T11:00:00")
-    return move(
-        client,
-        people.handler,
-        case,
-        "hold_hearing",
-        {
-            "held_on": "2026-01-19",
-            "attendees": [PERSON, "张伟", "刘洋"],
-            "investigator_case": "当事人无证经营。",
-            "party_defence": "情节轻微。",
-            "record_summary": "双方陈述、质证。",
-            "opinion": "建议维持拟处罚意见。",
-            "signed": True,
-        },
-    )
+    ok(upload(client, people.handler, case["id"], "听证录像.mp4", mp4(), "听证全程录像"), 201)
+    return move(client, people.handler, case, "hold_hearing", HELD)
+
+
+HELD = {
+    "held_on": "2026-01-19",
+    "attendees": [PERSON, "张伟", "刘洋"],
+    "investigator_case": "当事人无证经营。",
+    "party_defence": "情节轻微。",
+    "record_summary": "双方陈述、质证。",
+    "opinion": "建议维持拟处罚意见。",
+    "signed": True,
+}
+
+
+def test_a_hearing_without_its_audio_visual_record_is_refused_and_accepted_with_one(client: TestClient, people: People) -> None:
+    """音像记录事项清单: 听证 须全程音像记录; a photo is not one, a superseded recording no longer counts."""
+    case = notified(client, people, 8000, party=PERSON, fields=PERSON_FIELDS)
+    clock(client, "2026-01-08T09:00:00")
+    case = move(client, people.handler, case, "request_hearing", {"requested_on": "2026-01-08"})
+    hearing = {"notified_on": "2026-01-08", "hearing_date": "2026-01-19", "hearing_time": "上午9时",
+               "hearing_place": "本局第一听证室", "host": people.legal_head.id, "public": True}
+    case = move(client, people.handler, case, "notify_hearing", hearing)
+    clock(client, "2026-01-19T11:00:00")
+    body = assert_error(fire(client, people.handler, case, "hold_hearing", HELD), 409, "records_missing")
+    assert "听证全程音像记录" in body["message"] and body["details"] == {"missing": ["听证全程音像记录（视频或录音）"]}
+    ok(upload(client, people.handler, case["id"], "听证现场.png", png()), 201)
+    assert_error(fire(client, people.handler, case, "hold_hearing", HELD), 409, "records_missing")
+    video = ok(upload(client, people.handler, case["id"], "听证录像.mp4", mp4()), 201)
+    ok(client.post(f"{video['url']}/supersede", json={"reason": "文件损坏"}, headers=auth(people.handler)))
+    assert_error(fire(client, people.handler, case, "hold_hearing", HELD), 409, "records_missing")
+    ok(upload(client, people.handler, case["id"], "听证录像（完整）.mp4", mp4(8192)), 201)
+    assert move(client, people.handler, case, "hold_hearing", HELD)["state"] == "heard"
 
 
 def test_a_case_that_went_through_a_hearing_needs_legal_review(client: TestClient, people: People) -> None:

@@ -5,6 +5,7 @@ revision equals the models; revision 0001 is that release's schema; old cases in
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from review_workflow.config import Settings
 from review_workflow.runtime import Runtime, build_runtime
 from review_workflow.services import tokens
 from review_workflow.services.admin import schema_options, verify_audit
+from review_workflow.services.attachments import attach_file
 from review_workflow.services.cases import fire
 from review_workflow.storage import migrate
 from review_workflow.storage.db import UnitOfWork, make_engine
@@ -32,6 +34,7 @@ from review_workflow.storage.models import (
     Instance,
     User,
 )
+from tests.api.records import mp4 as recorded_video
 from tests.conftest import PG_ADMIN_URL, drop_pg_database, new_pg_database, pin_clock
 from tests.integration import previous_release as old
 
@@ -40,7 +43,8 @@ runner = CliRunner()
 
 
 def runtime(url: str, now: str = UPGRADE_DAY) -> Runtime:
-    return build_runtime(Settings(database_url=url, now=datetime.fromisoformat(now), scheduler_enabled=False))
+    files = Path(tempfile.mkdtemp(prefix="rw-files-"))
+    return build_runtime(Settings(database_url=url, now=datetime.fromisoformat(now), scheduler_enabled=False, files_dir=files))
 
 
 @pytest.fixture
@@ -49,7 +53,7 @@ def upgraded(database_url: str) -> Iterator[Runtime]:
     old.load(database_url)
     result = runner.invoke(app, ["db", "upgrade"], env={"REVIEW_WORKFLOW_DATABASE_URL": database_url, "REVIEW_WORKFLOW_NOW": UPGRADE_DAY})
     assert result.exit_code == 0, result.output
-    assert "4e49db6" in result.output and migrate.head() in result.output
+    assert "4e49db6" in result.output and migrate.head() in result.output  # the newest revision
     rt = runtime(database_url)
     yield rt
     rt.db.dispose()
@@ -239,6 +243,7 @@ def test_old_penalty_cases_in_flight_go_on_under_the_new_definition(upgraded: Ru
     pin_clock(rt, "2026-03-13T15:00:00")
     held = {"held_on": "2026-03-13", "attendees": ["当事人"], "investigator_case": "事实清楚", "party_defence": "请求从轻",
             "record_summary": "要点", "opinion": "维持", "signed": True}
+    attach_file(rt, zhang, made["hearing"], "听证录像.mp4", [recorded_video()])  # 听证全程音像记录
     assert step(made["hearing"], "hold_hearing", zhang, held) == "heard"
     with UnitOfWork(rt.sessions) as session:
         period = session.get(Deadline, period_id)

@@ -53,6 +53,7 @@ MODEL_SECTIONS = {
     "GuardRef": "Guard references",
     "DocumentSpec": "Documents",
     "DocumentRef": "Documents",
+    "RecordRequirement": "Required records (音像记录事项清单)",
     "TimerSpec": "Timers (时限)",
     "TimerOpening": "Timers (时限)",
     "RuleChoice": "Timers (时限)",

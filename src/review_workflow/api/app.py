@@ -24,9 +24,11 @@ from .routes import (
     numbering,
     people,
     public,
+    records,
     reports,
     security,
 )
+from .uploads import is_upload_path
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -48,11 +50,13 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     errors.install(app)
     for module in (
-        meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people, reports, evaluations
+        meta, cases, alerts, calendar, public, filing_office, numbering, agency_rules, security, people, reports, evaluations,
+        records,
     ):
         app.include_router(module.router)
     install_web(app, rt)  # the pages, their session cookie and static files
-    app.add_middleware(BodyLimits)  # outermost: nothing reads a body before its size is known
+    # Outermost: nothing reads a body before its size is known. Uploads stream under limits of their own.
+    app.add_middleware(BodyLimits, exempt=is_upload_path)
     return app
 
 

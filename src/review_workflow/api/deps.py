@@ -55,7 +55,8 @@ def expected_version(if_match: Annotated[str | None, Header(description="案件�
 ExpectedVersion = Annotated[int, Depends(expected_version)]
 
 
-# Bounds that keep ids and offsets inside what every database accepts (a larger number is a 422).
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="编号")]
+# Bounds that keep ids and offsets inside what every database accepts (a larger number is a 422): ids are
+# INTEGER columns, 32-bit on PostgreSQL, which answers an id past 2^31-1 with an error, not "no such row".
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="编号")]
 PageNo = Annotated[int, Query(ge=1, le=paging.MAX_PAGE, description="页码，从 1 开始")]
 PageSize = Annotated[int, Query(ge=1, le=paging.MAX_PAGE_SIZE, description="每页条数")]

@@ -182,6 +182,18 @@ class DocumentSpec(_Strict):
     record_number_as: str | None = None
 
 
+RECORD_KINDS = {"video": ("video",), "audio": ("audio",), "audio_video": ("video", "audio"), "photo": ("photo",)}
+RECORD_KIND_TITLES = {"video": "视频", "audio": "录音", "audio_video": "视频或录音", "photo": "照片"}
+
+
+class RecordRequirement(_Strict):
+    """音像记录事项清单: a record that must be attached to the case, at the step the event leaves, before the
+    event may be fired (e.g. 听证 须全程音像记录)."""
+
+    kind: Literal["video", "audio", "audio_video", "photo"] = "audio_video"
+    title: str = Field(min_length=1, max_length=120)
+
+
 class DocumentRef(_Strict):
     """A document a transition produces, optionally only when values of the case (paths) are as given
     and named conditions hold (e.g. the 听证告知书 only when the proposed penalty gives a right to a hearing)."""
@@ -315,6 +327,8 @@ class TransitionSpec(_Strict):
     starts: tuple[ChildStart, ...] = ()
     # Roles of the case's own agency told of this move in the inbox (e.g. results sent to its 法制机构).
     notify: tuple[str, ...] = ()
+    # Records (attachments) the step must have before this event: refused until each is attached.
+    requires_records: tuple[RecordRequirement, ...] = ()
 
     @field_validator("sources", mode="before")
     @classmethod

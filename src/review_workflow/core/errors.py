@@ -133,3 +133,39 @@ class AlreadySubmitted(WorkflowError):
 
     code = "already_submitted"
     status = 409
+
+
+class EmptyFile(WorkflowError):
+    code = "empty_file"
+    status = 422
+
+
+class FileTooLarge(WorkflowError):
+    code = "file_too_large"
+    status = 413
+
+
+class FileTypeNotAllowed(WorkflowError):
+    """The file's first bytes are none of the allowed kinds (whatever its name or declared type says)."""
+
+    code = "file_type_not_allowed"
+    status = 415
+
+
+class InvalidFileName(WorkflowError):
+    code = "invalid_file_name"
+    status = 422
+
+
+class InvalidUpload(WorkflowError):
+    """The multipart body is malformed or incomplete (no file part, a cut connection)."""
+
+    code = "invalid_upload"
+    status = 422
+
+
+class RecordsMissing(WorkflowError):
+    """音像记录事项清单: the step needs an audio-visual record that is not attached yet."""
+
+    code = "records_missing"
+    status = 409

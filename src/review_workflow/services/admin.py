@@ -144,4 +144,5 @@ class AuditReport:
 def verify_audit(rt: Runtime) -> AuditReport:
     with UnitOfWork(rt.reads) as session:
         count = session.query(AuditEvent).count()
-        return AuditReport(events=count, breaks=list(audit_trail.find_breaks(session)))
+        breaks = [*audit_trail.find_breaks(session), *audit_trail.attachment_breaks(session, rt.files)]
+        return AuditReport(events=count, breaks=breaks)

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..adapters.file_store import FileStore
 from ..core.audit import ChainBreak, event_hash
-from ..storage.models import AuditEvent, Instance
+from ..storage.models import Attachment, AuditEvent, Instance
 
 
 def record(
@@ -83,3 +84,19 @@ def find_breaks(session: Session, case_ids: list[int] | None = None) -> Iterator
                 yield ChainBreak(
                     instance_id, None, None, "最后一个事件与案件记录的链尾哈希不符（事件被删除或插入）"
                 )
+
+
+def attachment_breaks(session: Session, files: FileStore) -> Iterator[ChainBreak]:
+    """Each attachment whose chained hash differs from its row, or whose stored bytes are missing or no
+    longer hash to it (re-read in full), named by its file name."""
+    rows = session.execute(
+        select(Attachment, AuditEvent).join(AuditEvent, AuditEvent.id == Attachment.audit_event_id).order_by(Attachment.id)
+    ).unique()
+    for row, ev in rows:
+        where = f"附件“{row.file_name}”（attachments.id={row.id}，sha256 {row.sha256[:12]}…）"
+        if ev.instance_id != row.instance_id or ev.payload.get("sha256") != row.sha256:
+            yield ChainBreak(row.instance_id, ev.id, ev.seq, f"{where}的记录与审计链中登记的哈希不符")
+        elif not files.exists(row.sha256):
+            yield ChainBreak(row.instance_id, ev.id, ev.seq, f"{where}的文件缺失")
+        elif not files.verify(row.sha256):
+            yield ChainBreak(row.instance_id, ev.id, ev.seq, f"{where}的文件内容已被改动（哈希不符）")

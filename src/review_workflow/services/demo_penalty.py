@@ -15,7 +15,8 @@ from typing import Any
 
 from ..runtime import Runtime
 from ..schemas import CasePublic
-from . import queries
+from . import demo_files, queries
+from .attachments import attach_file
 from .cases import fire, start_case
 
 WF = "penalty_case"
@@ -51,11 +52,16 @@ def _proposed_register(rt: Runtime, u: dict[str, int], handler: str, title: str,
 
 
 def _notified(
-    rt: Runtime, u: dict[str, int], handler: str, title: str, party: str, fields: dict[str, Any], fine: float
+    rt: Runtime, u: dict[str, int], handler: str, title: str, party: str, fields: dict[str, Any], fine: float,
+    evidence: bool = False,
 ) -> CasePublic:
     """Registered by the agency head and notified today (the party's five working days run from today)."""
     c = _proposed_register(rt, u, handler, title, party, fields)
     c = _step(rt, c, "register", u["chenming"], {"opinion": "同意立案。"})
+    if evidence:  # 调查取证: what the officers brought back, attached while investigating
+        attach_file(rt, u[handler], c.id, "现场检查照片.png", [demo_files.png(64, 48)], "仓库内过期原料堆放情况")
+        attach_file(rt, u[handler], c.id, "询问笔录（扫描件）.pdf", [demo_files.pdf("Interview record", pages=2)], "询问当事人法定代表人")
+        c = queries.get_case(rt, u[handler], c.id)
     return _step(
         rt,
         c,
@@ -95,7 +101,7 @@ def _waived_and_proposed(rt: Runtime, u: dict[str, int], c: CasePublic, fine: fl
     return _step(rt, c, "propose_decision", u["zhangwei"], _proposal(fine))
 
 
-def _major_decided(rt: Runtime, u: dict[str, int], title: str, party: str) -> CasePublic:
+def _major_decided(rt: Runtime, u: dict[str, int], title: str, party: str, evidence: bool = False) -> CasePublic:
     """¥200,000 on an organisation: reviewed by the legal office, discussed, decided by the agency head."""
     fields = {
         "party_type": "organization",
@@ -103,7 +109,7 @@ def _major_decided(rt: Runtime, u: dict[str, int], title: str, party: str) -> Ca
         "party_address": "郑州市金水区某路1号",
         "legal_representative": "钱某",
     }
-    c = _notified(rt, u, "zhangwei", title, party, fields, 200000)
+    c = _notified(rt, u, "zhangwei", title, party, fields, 200000, evidence)
     c = _waived_and_proposed(rt, u, c, 200000)
     c = _step(rt, c, "submit_review", u["zhangwei"], {})
     review = _child(rt, u["zhangwei"], c, "major_decision_review")
@@ -158,7 +164,7 @@ def load_penalty_demo(rt: Runtime, u: dict[str, int]) -> None:
     disclosure = _child(rt, u["zhangwei"], c, "enforcement_disclosure")
     _step(rt, disclosure, "publish", u["zhangwei"], {"channel": "政府网站"})
 
-    c = _major_decided(rt, u, "某饮料公司使用过期原料案", "郑州某饮料有限公司")
+    c = _major_decided(rt, u, "某饮料公司使用过期原料案", "郑州某饮料有限公司", evidence=True)
     filing = _child(rt, u["zhangwei"], c, "major_penalty_filing")
     filing = _step(
         rt, filing, "file", u["zhangwei"], {"attachments": ["行政处罚决定书复印件", "案卷材料目录"]}

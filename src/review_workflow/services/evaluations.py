@@ -265,7 +265,7 @@ def evaluation_rubric_items(session: Session, agency_id: int, year: int) -> list
 
 def results_for(rt: Runtime, actor_id: int, agency_id: int, year: int) -> list[EvaluationResult]:
     """`evaluation_results` for a user whose scope covers the agency (a supervisor's level, or its own)."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         if not 2000 <= year <= 2100:
             raise InvalidInput("评查年度（year）应在 2000 至 2100 之间")

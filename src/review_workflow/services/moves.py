@@ -22,7 +22,7 @@ from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
 from ..core.loader import path_spec
 from ..runtime import Runtime
 from ..storage.models import Agency, Deadline, Instance, User
-from . import agency_rules, audit_trail, case_refs, outbox, timers
+from . import agency_rules, audit_trail, case_refs, outbox, required_records, timers
 from .actors import as_actor
 from .lookups import Lookups
 from .paperwork import issue_documents
@@ -180,6 +180,8 @@ def apply_event(
     cleaned = payloads.validate(wf.event_models[event], payload, t.payload)
     if user is not None:
         case_refs.check(rt, session, user, t.payload, cleaned)
+    if not by_engine:
+        required_records.check(session, inst, t)
     now, before = rt.clock.now(), inst.state
     today = rt.clock.local(now).date()
     ctx = guard_context(rt, session, inst, actor, case, cleaned, event, lookups.calendar, today)

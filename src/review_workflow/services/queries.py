@@ -27,7 +27,7 @@ from ..schemas import (
 )
 from ..storage.db import UnitOfWork
 from ..storage.models import AuditEvent, Deadline, Document, Instance, User
-from . import case_refs
+from . import access_log, case_refs
 from .actors import as_actor, load_user
 from .calendar_data import current_calendar
 from .cases import load_case
@@ -191,6 +191,8 @@ def get_document(rt: Runtime, actor_id: int, case_id: int, doc_id: int, *, as_pd
         load_case(session, user, case_id)
         doc = _document(session, case_id, doc_id)
         name, content = f"{doc.title}-{doc.number or doc.id}", doc.content
+        logged = f"{doc.title}（{doc.number or '无文号'}）"
+    access_log.record(rt, actor_id, case_id, "download", "document", doc_id, logged)
     if not as_pdf:
         return f"{name}.docx", content
     settings = PdfSettings(converter=rt.settings.pdf_converter, timeout_seconds=rt.settings.pdf_timeout_seconds)

@@ -23,14 +23,14 @@ class AnnualReportPublic(annual_statistics.AnnualStatistics):
 
 
 def annual_report(rt: Runtime, actor_id: int, agency_id: int, year: int) -> AnnualReportPublic:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         agency = readable_agency(session, load_user(session, actor_id), agency_id)
         figures = annual_statistics.compute(rt, session, agency, year)
         return AnnualReportPublic(**figures.model_dump(), submission=submission_of(rt, session, agency, year))
 
 
 def rubric_of(rt: Runtime, actor_id: int, agency_id: int, year: int) -> rubric.Rubric:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         agency = readable_agency(session, load_user(session, actor_id), agency_id)
         return rubric.compute(rt, session, agency, year)
 
@@ -38,7 +38,7 @@ def rubric_of(rt: Runtime, actor_id: int, agency_id: int, year: int) -> rubric.R
 def report_agencies(rt: Runtime, actor_id: int) -> list[Named]:
     """The 行政执法机关 whose reports the user may read, for a picker: a supervisor's or administrator's
     covered agencies, or the user's own."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         if not READERS & set(user.roles):
             return []
@@ -52,11 +52,11 @@ def report_agencies(rt: Runtime, actor_id: int) -> list[Named]:
 
 def may_submit(rt: Runtime, actor_id: int, agency_id: int) -> bool:
     """Whether the user is of the agency's legal office (法制机构), who submits its table."""
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
         return user.agency_id == agency_id and bool(set(LEGAL_OFFICE) & set(user.roles))
 
 
 def load_own_agency(rt: Runtime, actor_id: int) -> int:
-    with UnitOfWork(rt.sessions) as session:
+    with UnitOfWork(rt.reads) as session:
         return load_user(session, actor_id).agency_id

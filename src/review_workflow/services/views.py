@@ -97,12 +97,16 @@ def case_link(rt: Runtime, inst: Instance, deadlines: list[Deadline], today: dat
     )
 
 
+# Audit events that are no transition of the definition.
+BOOKKEEPING_TITLES = {"start": "立案", "deadline_recomputed": "期限重新计算", "attach": "添加材料", "supersede_attachment": "替换材料"}
+
+
 def audit_public(d: Definition, ev: AuditEvent, documents: list[Document]) -> AuditEventPublic:
     t = d.transition(ev.event)
     return AuditEventPublic(
         seq=ev.seq,
         event=ev.event,
-        event_title=t.title if t else ("立案" if ev.event == "start" else ev.event),
+        event_title=t.title if t else BOOKKEEPING_TITLES.get(ev.event, ev.event),
         from_state=ev.from_state,
         to_state=ev.to_state,
         actor=Named(id=ev.actor.id, name=ev.actor.name) if ev.actor else None,

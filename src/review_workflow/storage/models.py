@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -210,6 +211,51 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """执法全过程记录: a file attached to a case (evidence, a scanned 笔录, an audio-visual record). Its bytes
+    live in the file store under `sha256`; the row is never deleted, only superseded with a reason."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    # The audit event that put the file's hash into the case's chain.
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))  # sniffed from the bytes, not the client's word
+    kind: Mapped[str] = mapped_column(String(20))  # photo video audio pdf (core/media.py)
+    file_name: Mapped[str] = mapped_column(String(255))
+    caption: Mapped[str] = mapped_column(String(500), default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(80))  # the step of the case when it was attached
+    # Attached after the case was closed: the closed file stays as it was; this is a later addition.
+    after_closing: Mapped[bool] = mapped_column(Boolean, default=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))  # the replacement
+    superseded_reason: Mapped[str | None] = mapped_column(String(500))
+
+    uploaded_by: Mapped[User] = relationship(lazy="joined")
+
+
+class AccessLog(Base):
+    """调阅记录: who viewed or downloaded which attachment, document or case file of a case, and when."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(20))  # view (inline, e.g. played on the page) or download
+    target: Mapped[str] = mapped_column(String(20))  # attachment, document, case_file
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))  # what it was, as read then (a file name, a title)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class DocumentCounter(Base):

@@ -10,15 +10,17 @@ from typing import Any
 
 from ..core.calendar import Explanation
 from ..core.definitions import Definition, FieldSpec, ScoringSheet, to_mermaid
-from ..core.errors import WorkflowError
+from ..core.errors import NotPermitted, WorkflowError
+from ..core.media import PLAYABLE
 from ..runtime import Runtime
 from ..schemas import AuditEventPublic, CaseDetail, DeadlinePublic, DocumentPublic, EventPublic, FieldPublic
-from ..services import queries, worklist
+from ..schemas_records import AccessLogPublic, AttachmentsPublic
+from ..services import access_log, attachments, queries, worklist
 from ..services.views import field_public
 from .forms import Checklist, FormState, checklists_for
 
 START_TITLES = {"title": "案由", "party": "当事人"}
-SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算"}
+SYSTEM_EVENTS = {"start": "立案", "deadline_recomputed": "期限重新计算", "attach": "添加材料", "supersede_attachment": "替换材料"}
 SYSTEM_FIELDS = {
     "deadline_id": "期限编号",
     "timer": "期限",
@@ -28,6 +30,16 @@ SYSTEM_FIELDS = {
     "reason": "原因",
     "child_id": "下级流程编号",  # an auto event fired by a child case's end
     "parent_id": "上级流程编号",
+    # 添加材料 / 替换材料 (attachments)
+    "file_name": "文件名",
+    "caption": "说明",
+    "kind": "种类",
+    "media_type": "文件类型",
+    "size": "大小（字节）",
+    "sha256": "SHA-256",
+    "after_closing": "结案后补充",
+    "attachment_id": "材料编号",
+    "replaced_by": "替换为材料编号",
 }
 
 
@@ -171,6 +183,9 @@ class CasePage:
     deadlines: list[DeadlineView]
     forms: list[EventForm]
     fields: list[Line]
+    attachments: AttachmentsPublic
+    access_log: AccessLogPublic | None  # None: the reader is not one who may read it
+    playable: tuple[str, ...] = PLAYABLE
 
     @property
     def steps(self) -> list[tuple[str, str, bool, bool]]:
@@ -205,7 +220,16 @@ def case_page(
         deadlines=deadline_views(rt, d, case),
         forms=forms,
         fields=case_fields(d, case),
+        attachments=attachments.list_attachments(rt, user_id, case_id),
+        access_log=_access_log(rt, user_id, case_id),
     )
+
+
+def _access_log(rt: Runtime, user_id: int, case_id: int) -> AccessLogPublic | None:
+    try:
+        return access_log.read(rt, user_id, case_id)
+    except NotPermitted:
+        return None
 
 
 def _people_choices(f: FieldPublic, case: CaseDetail) -> FieldPublic:

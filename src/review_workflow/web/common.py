@@ -166,11 +166,15 @@ def page_user(request: Request) -> int:
 async def verified_form(request: Request) -> MultiForm:
     """Every POST form carries the session's CSRF token; a form without it is refused."""
     form = MultiForm.of(await request.form())
-    sent = form.get("csrf_token", "")
+    check_csrf(request, form.get("csrf_token", ""))
+    return form
+
+
+def check_csrf(request: Request, sent: str) -> None:
+    """The token a form sent is the session's, or the form is refused (CsrfRejected)."""
     expected = request.session.get("csrf")
     if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise CsrfRejected()
-    return form
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]

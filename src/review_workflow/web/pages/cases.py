@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from ...api import uploads
+from ...api.routes.records import attachment_response, case_file_response, first_piece
 from ...core.errors import (
     InvalidPayload,
     NotFound,
@@ -16,10 +20,10 @@ from ...core.errors import (
     TransitionNotAllowed,
     WorkflowError,
 )
-from ...services import accounts, cases, paging, queries
+from ...services import accounts, attachments, case_file, cases, paging, queries
 from .. import forms
 from ..case_view import case_page, field_list
-from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, flash, render
+from ..common import PageRoute, PageUser, RowId, RuntimeDep, VerifiedForm, check_csrf, flash, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -166,3 +170,41 @@ def download(rt: RuntimeDep, user: PageUser, case_id: RowId, doc_id: RowId) -> R
     filename, content = queries.get_document(rt, user, case_id, doc_id)
     disposition = f"attachment; filename=\"document-{doc_id}.docx\"; filename*=UTF-8''{quote(filename)}"
     return Response(content, media_type=DOCX, headers={"Content-Disposition": disposition})
+
+
+@router.post("/cases/{case_id}/attachments")
+async def attach(request: Request, rt: RuntimeDep, user: PageUser, case_id: RowId) -> Response:
+    """The case page's 添加材料 form (multipart): streamed to the store like the API's upload."""
+    try:
+        await run_in_threadpool(attachments.check_may_attach, rt, user, case_id)
+        received = await uploads.receive(
+            request, rt.files, attachments.max_upload_bytes(rt), partial(attachments.check_content, rt)
+        )
+        try:
+            check_csrf(request, received.fields.get("csrf_token", ""))
+            caption = received.fields.get("caption", "")
+            added = await run_in_threadpool(attachments.add, rt, user, case_id, received.pending, received.file_name, caption)
+        finally:
+            received.pending.abort()
+    except WorkflowError as exc:
+        status = exc.status if 400 <= exc.status < 500 else 400
+        message = ("error", f"材料未保存：{exc.message}")
+        return await run_in_threadpool(partial(_case, request, user, case_id, status_code=status, message=message))
+    flash(request, f"已添加材料“{added.file_name}”（SHA-256 {added.sha256[:12]}…，已记入审计链）。")
+    return RedirectResponse(f"/cases/{case_id}#attachments-h", status_code=303)
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+def attachment(
+    request: Request, rt: RuntimeDep, user: PageUser, case_id: RowId, attachment_id: RowId, download: bool = False
+) -> Response:
+    """Shown on the page (<img>, <video> with Range) or downloaded; each view and download is logged."""
+    action = ("download" if download else "view") if first_piece(request) else None
+    opened = attachments.open_attachment(rt, user, case_id, attachment_id, action=action)
+    return attachment_response(rt, request, opened, download)
+
+
+@router.get("/cases/{case_id}/file")
+def download_case_file(rt: RuntimeDep, user: PageUser, case_id: RowId) -> Response:
+    """The 下载案卷 button: the ZIP the API gives."""
+    return case_file_response(case_file.export(rt, user, case_id))
