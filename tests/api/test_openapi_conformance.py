@@ -18,6 +18,7 @@ from tests.api.conftest import auth
 from tests.conftest import People
 
 EXAMPLES = 8
+MIN_SUCCEEDED = 24  # of 45: those needing a row that exists (a case id, a document) seldom hit one
 CHECK_NAMES = (
     "not_a_server_error",
     "status_code_conformance",
@@ -27,8 +28,9 @@ CHECK_NAMES = (
 )
 
 
-def problems_of(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> str | None:
-    """Run one operation in one mode; the failures schemathesis found, as its report, or None."""
+def problems_of(operation: Any, mode: GenerationMode, headers: dict[str, str], seen: set[int]) -> str | None:
+    """Run one operation in one mode; the failures schemathesis found, as its report, or None.
+    Each status answered goes into `seen`."""
     checks = [CHECKS.get_one(name) for name in CHECK_NAMES]
 
     @given(case=operation.as_strategy(generation_mode=mode))
@@ -41,7 +43,9 @@ def problems_of(operation: Any, mode: GenerationMode, headers: dict[str, str]) -
         suppress_health_check=list(HealthCheck),
     )
     def run(case: schemathesis.Case) -> None:
-        case.validate_response(case.call(headers=headers), checks=checks)
+        response = case.call(headers=headers)
+        seen.add(response.status_code)
+        case.validate_response(response, checks=checks)
 
     try:
         run()
@@ -54,12 +58,17 @@ def problems_of(operation: Any, mode: GenerationMode, headers: dict[str, str]) -
 
 def test_every_answer_is_declared_in_the_openapi(rt: Runtime, people: People) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(rt))
-    problems = []
+    problems, answered = [], {}
     for result in schema.get_all_operations():
         operation = result.ok()
         who = people.admin if operation.path.startswith("/api/admin") else people.handler
+        seen: set[int] = set()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            found = problems_of(operation, mode, auth(who))
+            found = problems_of(operation, mode, auth(who), seen)
             if found:
                 problems.append(found)
+        answered[operation.label] = seen
     assert not problems, "\n\n".join(problems)
+    # An honest run reaches past the refusals: most operations answered a success at least once.
+    succeeded = [label for label, statuses in answered.items() if any(200 <= s < 300 for s in statuses)]
+    assert len(succeeded) >= MIN_SUCCEEDED, sorted(set(answered) - set(succeeded))

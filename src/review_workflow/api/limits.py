@@ -163,7 +163,7 @@ def _refused_places(where: str, pairs: list[tuple[str, str]], *, multiline: bool
 
 
 def check_request(scope: Scope, body: bytes | None) -> None:
-    """Raise BadInput for the first place of the request that carries a character no text may hold."""
+    """Raise BadInput naming every place of the request that carries a character no text may hold."""
     problems = _refused_places("path", [("", scope.get("path", ""))], multiline=False)
     query = scope.get("query_string", b"").decode("utf-8", "replace")
     pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
