@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .core.payloads import MAX_ID
 from .schemas import Named
 
 AgencyKind = Literal["enforcement", "filing_review"]
@@ -26,7 +27,7 @@ class AgencyCreate(_In):
     doc_code: str = Field(min_length=1, max_length=40, description="代字，如 郑市监")
     kind: AgencyKind = Field(default="enforcement", description="enforcement 执法机关；filing_review 备案审查机关（司法局）")
     level: AgencyLevel | None = Field(default=None, description="层级：province 省级、city 市级、county 县（区）级")
-    filing_office_id: int | None = Field(default=None, ge=1, description="备案审查机关（本级司法局）的编号")
+    filing_office_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="备案审查机关（本级司法局）的编号")
     legal_office: str | None = Field(default=None, max_length=200, description="法制机构名称，如 法制科")
 
 
@@ -37,7 +38,7 @@ class AgencyUpdate(_In):
     doc_code: str | None = Field(default=None, min_length=1, max_length=40)
     kind: AgencyKind | None = None
     level: AgencyLevel | None = None
-    filing_office_id: int | None = Field(default=None, ge=1)
+    filing_office_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     legal_office: str | None = Field(default=None, max_length=200)
 
 
@@ -121,7 +122,7 @@ class OfficersPublic(BaseModel):
 class OfficerCreate(_In):
     username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$", description="登录名")
     name: str = Field(min_length=1, max_length=80, description="姓名")
-    agency_id: int = Field(ge=1)
+    agency_id: int = Field(ge=1, le=MAX_ID)
     roles: list[str] = Field(min_length=1, max_length=20, description="角色，见 workflows/roles.yaml")
     staff_type: StaffType | None = Field(default=None, description="人员类别")
     email: str | None = Field(default=None, max_length=200)

@@ -108,7 +108,7 @@ def test_an_administrator_sees_each_series_and_sets_an_agencys_own_code(client: 
         ({"code": ""}, 422, "invalid_input"),
         ({"code": "郑〔市〕"}, 422, "invalid_input"),
         ({"code": "x" * 41}, 422, "invalid_request"),
-        ({"code": "a\x00b"}, 422, "invalid_input"),
+        ({"code": "a\x00b"}, 422, "control_character"),
     ):
         assert_error(client.put(f"{url}/罚", json=body, headers=auth(people.admin)), status, code)
     assert_error(client.put(f"{url}/无此系列", json={"code": "郑"}, headers=auth(people.admin)), 404, "not_found")

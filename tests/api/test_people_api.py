@@ -153,7 +153,7 @@ def test_bad_input_is_a_422_with_code_and_message(client: TestClient, people: Pe
     assert_error(r, 422, "invalid_request")
     r = client.post(f"/api/admin/users/{people.handler.id}/certificate/reinstate", json={"reason": "恢复"}, headers=admin)
     assert "不能恢复" in assert_error(r, 422, "invalid_input")["message"]
-    assert_error(client.put(f"/api/admin/users/{people.handler.id}/training/1999", json={"hours": 1}, headers=admin), 422, "invalid_request")
+    assert_error(client.put(f"/api/admin/users/{people.handler.id}/training/1999", json={"hours": 1}, headers=admin), 404, "not_found")
 
 
 def test_the_roster_downloads_and_a_bad_upload_lists_its_rows(client: TestClient, people: People) -> None:

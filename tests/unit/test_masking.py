@@ -133,3 +133,70 @@ def test_a_mobile_shaped_run_inside_a_longer_number_is_not_cut_out() -> None:
 @pytest.mark.parametrize("value", [None, ""])
 def test_blank_text_masks_to_empty(value: str | None) -> None:
     assert mask_personal_info(value) == ""
+
+
+# ---------------------------------------------------------------- however a number is spelled
+
+FW = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        # 居民身份证号码, 18 characters
+        ("410102199003071230", "410102********1230"),
+        ("410102 19900307 1230", "410102********1230"),
+        ("410102-19900307-1230", "410102********1230"),
+        ("4101 0219 9003 0712 30", "410102********1230"),
+        ("410102　19900307　1230", "410102********1230"),  # full-width spaces
+        ("410102－19900307－1230", "410102********1230"),  # full-width hyphen-minus
+        ("410102—19900307—1230", "410102********1230"),  # em dash
+        ("410102199003071230".translate(FW), "410102********1230"),
+        ("４１０１０２ 1990０３０７-１２３０", "410102********1230"),  # mixed widths and separators
+        ("11010519491231002X", "110105********002X"),
+        ("11010519491231002x", "110105********002x"),
+        ("110105 19491231 002X", "110105********002X"),
+        ("11010519491231002X".translate(FW), "110105********002X"),
+        ("１１０１０５ １９４９１２３１ ００２ｘ", "110105********002x"),
+        ("410102 900307 123", "410102******123"),  # the old 15 digits
+        # mobile numbers
+        ("13800138000", "138****8000"),
+        ("138 0013 8000", "138****8000"),
+        ("138-0013-8000", "138****8000"),
+        ("138　0013　8000", "138****8000"),
+        ("138－0013－8000", "138****8000"),
+        ("13800138000".translate(FW), "138****8000"),
+        ("１３８ ００１３-８０００", "138****8000"),
+        ("+86 138 0013 8000", "+86 138****8000"),
+        ("+86-13800138000", "+86-138****8000"),
+        ("0086 13800138000", "0086 138****8000"),
+    ],
+)
+def test_a_number_is_masked_however_it_is_written(written: str, masked: str) -> None:
+    assert mask_personal_info(f"当事人（{written}）") == f"当事人（{masked}）"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "郑市监罚〔2026〕12号",  # a 文号
+        "２０２６年３月２日",  # a date, full-width
+        "2026-03-02",
+        "2026 03 02",
+        "罚款 200000 元",  # an amount
+        "罚款 1 000 000 元",
+        "罚款１０００００元",
+        "账号 6222 0212 3456 7890 123",  # a bank account: 19 digits
+        "订单号2138001380001",
+        "统一社会信用代码 91410100MA44ABCD1F",
+        "12315",
+        "0371-12345678",  # a landline, published by agencies themselves
+    ],
+)
+def test_what_is_not_an_id_or_a_mobile_is_left_alone(text: str) -> None:
+    assert mask_personal_info(text) == text
+
+
+@pytest.mark.parametrize("written", ["4101 0219 9003 0712 30", "410102199003071230".translate(FW), "410102-19900307-1230"])
+def test_an_id_field_written_in_groups_or_full_width_is_masked(written: str) -> None:
+    assert mask_id_number(written) == "410102********1230"

@@ -11,8 +11,9 @@ from .. import __version__
 from ..runtime import Runtime
 from ..scheduler import start_scheduler
 from ..web import install as install_web
-from . import errors
-from .limits import BodyLimits
+from ..web.common import refusal_page
+from . import errors, openapi
+from .limits import BodyLimits, TextLimits
 from .routes import (
     agency_rules,
     alerts,
@@ -54,9 +55,12 @@ def create_app(rt: Runtime) -> FastAPI:
         records,
     ):
         app.include_router(module.router)
+    # Inside the session cookie's middleware (added by install_web), so a page's refusal is a page.
+    app.add_middleware(TextLimits, page=refusal_page)
     install_web(app, rt)  # the pages, their session cookie and static files
     # Outermost: nothing reads a body before its size is known. Uploads stream under limits of their own.
     app.add_middleware(BodyLimits, exempt=is_upload_path)
+    openapi.install(app)
     return app
 
 

@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..core.errors import NotAuthenticated, VersionRequired
+from ..core.payloads import MAX_ID
 from ..runtime import Runtime
 from ..services import paging, tokens
 
@@ -43,11 +44,12 @@ CurrentUser = Annotated[int, Depends(current_user_id)]
 
 
 def expected_version(if_match: Annotated[str | None, Header(description="案件当前版本号")] = None) -> int:
-    """`If-Match: 3` (an ETag-style `"3"` or `W/"3"` is accepted too)."""
+    """`If-Match: 3` (an ETag-style `"3"` or `W/"3"` is accepted too). ASCII digits only, at most 18 of
+    them: `str.isdigit` alone would let "²" through to `int()`, and 5,000 digits would overflow it."""
     if if_match is None or not if_match.strip():
         raise VersionRequired("请在 If-Match 头中提供案件的当前版本号，以免覆盖他人的修改")
     raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         raise VersionRequired(f"If-Match 应为案件版本号（整数），收到：{if_match!r}")
     return int(raw)
 
@@ -55,8 +57,9 @@ def expected_version(if_match: Annotated[str | None, Header(description="案件�
 ExpectedVersion = Annotated[int, Depends(expected_version)]
 
 
-# Bounds that keep ids and offsets inside what every database accepts (a larger number is a 422): ids are
-# INTEGER columns, 32-bit on PostgreSQL, which answers an id past 2^31-1 with an error, not "no such row".
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="编号")]
+# Ids as the id columns hold them (32-bit). One rule (docs/api.md): an id in the path outside 1..MAX_ID
+# names nothing, 404 (api/errors.py); an id in the query outside it is a bad parameter, 422.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（1 至 2147483647）")]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=paging.MAX_PAGE, description="页码，从 1 开始")]
 PageSize = Annotated[int, Query(ge=1, le=paging.MAX_PAGE_SIZE, description="每页条数")]

@@ -7,15 +7,20 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ..core.errors import TooManyAttempts, WorkflowError
 from ..schemas import ErrorPublic
+from .openapi import method_answer
 
 log = logging.getLogger(__name__)
 
-_HTTP_CODES = {404: ("not_found", "请求的资源不存在"), 405: ("method_not_allowed", "不支持该请求方法")}
+_HTTP_CODES = {
+    400: ("malformed_json", "请求内容不是有效的 JSON（应为 UTF-8 编码的 JSON 文本）"),
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+}
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -42,6 +47,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(e["loc"][:1] == ("path",) for e in exc.errors()):
+            # A path that can name nothing (an id out of 1..2^31-1, a name too long) is simply not there.
+            return JSONResponse(_body("not_found", "请求的资源不存在：地址中的编号或名称无效"), status_code=404)
         details = [
             {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
             for e in exc.errors()
@@ -50,7 +58,13 @@ def install(app: FastAPI) -> None:
         return JSONResponse(_body("invalid_request", f"请求格式不正确：{summary}", details), status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            status, allowed = method_answer(app, request)
+            headers = {"Allow": ", ".join(allowed)}
+            if status == 204:
+                return Response(status_code=204, headers=headers)
+            return JSONResponse(_body(*_HTTP_CODES[405]), status_code=405, headers=headers)
         code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
         return JSONResponse(_body(code, message), status_code=exc.status_code, headers=exc.headers)
 

@@ -1,13 +1,23 @@
-"""Bounds on every request body, before any of it is parsed: its size (413) and, for JSON, how deeply it
-nests (422). A pure ASGI middleware, so a body too large is refused while it streams in, never held whole.
+"""Bounds on every request, before any route sees it. Pure ASGI middlewares:
+
+- `BodyLimits`: a body's size (413, refused while it streams in, never held whole) and, for JSON, how
+  deeply it nests (422).
+- `TextLimits`: no control character (NUL and the like, which PostgreSQL refuses in text) nor lone
+  surrogate anywhere a string comes in — the path, the query string, the headers, a JSON body (keys and
+  values, at every depth; tab and line breaks allowed there, as in multi-line text) and a form post —
+  refused with 422 `control_character`; a JSON body that does not parse, 400 `malformed_json`.
+  A page (any path outside /api) gets the answer as a Chinese error page.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl
+
+from ..core.payloads import has_control_characters
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32
@@ -31,8 +41,13 @@ def json_depth(body: bytes) -> int:
     return deepest
 
 
-async def _refuse(send: Callable[[Message], Any], status: int, code: str, message: str) -> None:
-    body = json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+async def _refuse(
+    send: Callable[[Message], Any], status: int, code: str, message: str, details: Any = None
+) -> None:
+    answer: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        answer["details"] = details
+    body = json.dumps(answer, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
@@ -102,3 +117,101 @@ def _replay(body: bytes, receive: Callable[[], Any]) -> Callable[[], Any]:
         return await receive()  # after the body: wait for the client to go away
 
     return replay
+
+
+async def _read_body(receive: Callable[[], Any]) -> bytes | None:
+    """The whole body (BodyLimits, outside, has bounded it), or None if the client went away."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string of a parsed JSON value, keys included, with where it sits (findings.0.problem)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            yield where, key
+            yield from _strings(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}.{i}" if path else str(i))
+
+
+class BadInput(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+CONTROL_MESSAGE = "不能包含控制字符（如 NUL）"
+
+
+def _refused_places(where: str, pairs: list[tuple[str, str]], *, multiline: bool) -> list[dict[str, str]]:
+    return [
+        {"field": f"{where}.{name}" if name else where, "type": "control_character", "message": CONTROL_MESSAGE}
+        for name, text in pairs
+        if has_control_characters(text, multiline=multiline)
+    ]
+
+
+def check_request(scope: Scope, body: bytes | None) -> None:
+    """Raise BadInput naming every place of the request that carries a character no text may hold."""
+    problems = _refused_places("path", [("", scope.get("path", ""))], multiline=False)
+    query = scope.get("query_string", b"").decode("utf-8", "replace")
+    pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+    problems += _refused_places("query", [p for k, v in pairs for p in ((k, k), (k, v))], multiline=False)
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers") or []]
+    problems += _refused_places("header", [(k, v.replace("\t", " ")) for k, v in headers], multiline=False)
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+    if body and b"json" in content_type:
+        try:
+            parsed = json.loads(body)
+        except (ValueError, RecursionError):
+            raise BadInput(400, "malformed_json", "请求内容不是有效的 JSON（应为 UTF-8 编码的 JSON 文本）") from None
+        problems += _refused_places("body", list(_strings(parsed)), multiline=True)
+    elif body and content_type.startswith(b"application/x-www-form-urlencoded"):
+        form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
+        problems += _refused_places("form", [p for k, v in form for p in ((k, k), (k, v))], multiline=True)
+    if problems:
+        places = "、".join(p["field"] for p in problems[:5])
+        raise BadInput(422, "control_character", f"请求中含有控制字符（如 NUL），未予处理：{places}", problems)
+
+
+class TextLimits:
+    """Refuse control characters anywhere a string comes in (see the module's docstring).
+
+    Installed inside the session middleware, so that a page's refusal is a page with the site's layout."""
+
+    def __init__(self, app: Any, page: Callable[[Scope, int, str], Any] | None = None) -> None:
+        self.app, self.page = app, page
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Any], send: Callable[[Message], Any]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Only JSON and form bodies are read here (BodyLimits has bounded them); any other body — an upload's
+        # multipart stream above all — goes on unread, so that it is never held whole in memory.
+        content_type = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+        buffered = b"json" in content_type or content_type.startswith(b"application/x-www-form-urlencoded")
+        body = await _read_body(receive) if buffered else b""
+        if body is None:
+            return
+        forward = _replay(body, receive) if buffered else receive
+        try:
+            check_request(scope, body)
+        except BadInput as exc:
+            if self.page is not None and not scope.get("path", "").startswith("/api"):
+                response = self.page(scope, exc.status, exc.message)
+                await response(scope, forward, send)
+            else:
+                await _refuse(send, exc.status, exc.code, exc.message, exc.details)
+            return
+        await self.app(scope, forward, send)

@@ -21,9 +21,19 @@ _ID_CHECK = "10X98765432"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-# Inside free text: a number is one only when no letter or digit touches it.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z+])((?:\+|00)?86[- ]?)?(1[3-9]\d(?:[- ]?\d{4}){2})(?!\d)")
+# Inside free text a number may be written in groups — spaces, dashes, full-width digits and separators,
+# mixed — so a run of digit groups is found first, then the numbers inside it are read on the digits
+# alone. A run is one only when no letter or digit (half- or full-width) touches it.
+_DIGIT = "0-9\uff10-\uff19"
+_SEPARATOR = " \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d"  # spaces, hyphens and dashes, full-width too
+_WORD = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_RUN = re.compile(
+    rf"(?<![{_WORD}])[{_DIGIT}]+(?:[{_SEPARATOR}]{{1,3}}[{_DIGIT}]+)*[Xx\uff38\uff58]?(?![{_WORD}])"
+)
+_GROUP = re.compile(rf"[{_DIGIT}]+[Xx\uff38\uff58]?")
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_MOBILE = re.compile(r"(0086|86)?(1[3-9]\d{9})")
+_LONGEST = 18
 
 # Three-digit area codes: 010 (Beijing) and 02x; every other area code has four digits.
 _LANDLINE = re.compile(r"\(?(0(?:10|2\d|[3-9]\d{2}))\)?[- ]?(\d{7,8})")
@@ -66,14 +76,22 @@ def is_id_card_number(value: str) -> bool:
     return m15 is not None and _is_date(m15.group(1), "19")
 
 
+def fold_digits(value: str) -> str:
+    """Full-width digits and Ｘ as ASCII, separators (spaces, dashes, full-width too) dropped."""
+    return "".join(_GROUP.findall(value)).translate(_FOLD)
+
+
 def mask_id_number(value: str | None) -> str:
     """Mask the birth date of an ID-card number; anything else (a credit code) is returned as it is.
+    A number written in groups or in full-width digits is masked as its plain digits.
 
     410102199001011234 → 410102********1234; 410102900101123 → 410102******123.
     """
     if not value:
         return ""
     s = str(value).strip()
+    if _RUN.fullmatch(s) and not is_id_card_number(s):
+        s = fold_digits(s)
     if not is_id_card_number(s):
         return str(value)
     if len(s) == 18:
@@ -110,19 +128,45 @@ def mask_phone(value: str | None) -> str:
     return "".join(out)
 
 
-def _mask_mobile_match(m: re.Match[str]) -> str:
-    prefix, number = m.group(1) or "", m.group(2)
-    digits = re.sub(r"\D", "", number)
-    return prefix + digits[:3] + MASK * 4 + digits[7:]
+def _masked_number(digits: str) -> tuple[int, str] | None:
+    """An ID-card or mobile number spelled by these digits: how many leading digits to keep as they
+    were written (a +86 prefix), and the masked number; None if it is neither."""
+    if len(digits) in (15, 18) and is_id_card_number(digits):
+        return 0, mask_id_number(digits)
+    mobile = _MOBILE.fullmatch(digits)
+    if mobile:
+        prefix, number = mobile.groups()
+        return len(prefix or ""), number[:3] + MASK * 4 + number[7:]
+    return None
+
+
+def _mask_run(run: str) -> str:
+    """Mask each number inside a run of digit groups, trying from each group the longest spelling first."""
+    groups = [(m.start(), m.end(), m.group().translate(_FOLD)) for m in _GROUP.finditer(run)]
+    out, kept_to, i = [], 0, 0
+    while i < len(groups):
+        spellings, digits = [], ""
+        for j in range(i, len(groups)):
+            digits += groups[j][2]
+            if len(digits) > _LONGEST:
+                break
+            spellings.append((j, digits))
+        found = next(((j, m) for j, d in reversed(spellings) if (m := _masked_number(d))), None)
+        if found is None:
+            i += 1
+            continue
+        j, (keep, masked) = found
+        digit_chars = [k for start, end, _ in groups[i : j + 1] for k in range(start, end)]
+        out += [run[kept_to : digit_chars[keep]], masked]
+        kept_to, i = groups[j][1], j + 1
+    return "".join(out) + run[kept_to:]
 
 
 def mask_personal_info(text: str | None) -> str:
-    """Mask every ID-card and mobile number found inside a free text."""
+    """Mask every ID-card and mobile number found inside a free text, however it is spelled."""
     if not text:
         return ""
-    s = str(text)
-    s = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), s)
-    return _MOBILE_IN_TEXT.sub(_mask_mobile_match, s)
+    return _RUN.sub(lambda m: _mask_run(m.group(0)), str(text))
 
 
 __all__ = ["is_id_card_number", "mask_id_number", "mask_personal_info", "mask_phone"]

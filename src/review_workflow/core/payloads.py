@@ -27,9 +27,14 @@ from pydantic_core import PydanticCustomError
 from .definitions import DEFAULT_MAXIMUM, FieldSpec, ScoringSheet
 from .errors import InvalidPayload
 
-USER_ID = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]  # a user, by id (the column is 32-bit)
+# The largest row id: every id column is a 32-bit integer on PostgreSQL, so a larger number can name no row.
+MAX_ID = 2**31 - 1
+USER_ID = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]  # a user, by id
 CASE_ID = USER_ID  # a case, by id: the same bounds (whether it exists and may be seen: services/case_refs.py)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (NUL and the like; PostgreSQL refuses NUL in text) and lone UTF-16 surrogates (no
+# UTF-8 encoding exists for them). Tab and line breaks are allowed in multi-line text only.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 _MESSAGES = {
     "missing": "缺少必填字段",
@@ -57,8 +62,10 @@ _MESSAGES = {
 }
 
 
-def has_control_characters(value: str) -> bool:
-    return _CONTROL.search(value) is not None
+def has_control_characters(value: str, *, multiline: bool = True) -> bool:
+    """Whether a text carries a character no stored text may hold; `multiline=False` (a name, an
+    address, a search) refuses tab and line breaks too."""
+    return (_CONTROL if multiline else _CONTROL_IN_LINE).search(value) is not None
 
 
 def _no_control_characters(value: str) -> str:

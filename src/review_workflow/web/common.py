@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
 from ..core.errors import NotAuthenticated, TooManyAttempts, WorkflowError
+from ..core.payloads import MAX_ID
 from ..runtime import Runtime
 from ..services import accounts, annual_reports, web_sessions
 from .forms import MultiForm
@@ -178,8 +179,8 @@ def check_csrf(request: Request, sent: str) -> None:
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
-# A row number in an address: a number the database can compare (larger ones are "not found", not a 500).
-RowId = Annotated[int, InPath(ge=1, le=2**31 - 1)]
+# A row number in an address: one the id column can hold; any other is "not found" (PageRoute), not a 500.
+RowId = Annotated[int, InPath(ge=1, le=MAX_ID)]
 PageUser = Annotated[int, Depends(page_user)]
 VerifiedForm = Annotated[MultiForm, Depends(verified_form)]
 
@@ -260,6 +261,11 @@ def error_page(request: Request, status: int, message: str, user_id: int | None 
         return render(request, "error.html", context, status_code=status, user_id=user_id)
     except WorkflowError:  # the user went away meanwhile: the page without the header
         return render(request, "error.html", context, status_code=status)
+
+
+def refusal_page(scope: dict[str, Any], status: int, message: str) -> HTMLResponse:
+    """The page for a request refused before any route saw it (api/limits.TextLimits)."""
+    return error_page(Request(scope), status, message, None)
 
 
 def login_redirect(next_path: str) -> RedirectResponse:

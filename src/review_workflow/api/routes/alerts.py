@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from ...schemas import DeadlinesPublic, NotificationPublic, NotificationsPublic
 from ...services import notifications, queries
-from ..deps import CurrentUser, PageNo, PageSize, RowId, RuntimeDep
+from ..deps import CurrentUser, PageNo, PageSize, QueryId, RowId, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["deadlines"])
@@ -20,7 +20,7 @@ def list_deadlines(
     user: CurrentUser,
     status: Literal["open", "met", "missed", "cancelled"] | None = None,
     due_before: Annotated[date | None, Query(description="到期日早于此日")] = None,
-    responsible: Annotated[int | None, Query(description="责任人用户编号")] = None,
+    responsible: Annotated[QueryId | None, Query(description="责任人用户编号")] = None,
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> DeadlinesPublic:

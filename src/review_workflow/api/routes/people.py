@@ -26,7 +26,7 @@ from ...schemas_people import (
     TrainingUpdate,
 )
 from ...services import agencies, certificates, officer_sheets, officers
-from ..deps import CurrentUser, PageNo, PageSize, RowId, RuntimeDep, client_ip
+from ..deps import CurrentUser, PageNo, PageSize, QueryId, RowId, RuntimeDep, client_ip
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/admin", tags=["people"])
@@ -96,7 +96,7 @@ def import_officers(
 def list_users(
     rt: RuntimeDep,
     user: CurrentUser,
-    agency_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="机关编号")] = None,
+    agency_id: Annotated[QueryId | None, Query(description="机关编号")] = None,
     q: Annotated[str, Query(max_length=80, description="用户名、姓名或执法证号中的文字")] = "",
     active: Annotated[bool | None, Query(description="true 在用（默认）；false 已停用；不填为全部")] = True,
     page: PageNo = 1,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from ...schemas import SecurityEventsPublic, SessionsRevoked
 from ...services import security, web_sessions
-from ..deps import CurrentUser, PageNo, PageSize, RowId, RuntimeDep, client_ip
+from ..deps import CurrentUser, PageNo, PageSize, QueryId, RowId, RuntimeDep, client_ip
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/admin", tags=["security"])
@@ -27,7 +27,7 @@ def security_events(
     rt: RuntimeDep,
     user: CurrentUser,
     kind: Annotated[security.Kind | None, Query(description="事件类型")] = None,
-    user_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="用户编号")] = None,
+    user_id: Annotated[QueryId | None, Query(description="用户编号")] = None,
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> SecurityEventsPublic:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ...core import certificates as rules
 from ...core.errors import InvalidInput, NotFound, NotPermitted, WorkflowError
+from ...core.payloads import MAX_ID
 from ...schemas_people import (
     AgencyCreate,
     AgencyUpdate,
@@ -207,7 +208,7 @@ def user_list(
     inactive: bool = False,
     page: Annotated[int, Query(ge=1, le=paging.MAX_PAGE)] = 1,
 ) -> Response:
-    agency_id = int(agency) if agency.isdigit() and 0 < int(agency) < 2**31 else None
+    agency_id = int(agency) if agency.isascii() and agency.isdigit() and 0 < int(agency) <= MAX_ID else None
     found = officers.list_officers(rt, user, agency_id=agency_id, q=q, active=not inactive, page=page)
     context = {
         "found": found,
