@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from review_workflow.cli import EXIT_INVALID, EXIT_PORT_BUSY, EXIT_SCHEMA, app
 from review_workflow.config import PROJECT_ROOT, Settings
+from review_workflow.storage import migrate
 from tests.integration import previous_release as old
 
 runner = CliRunner()
@@ -64,9 +65,9 @@ def test_serve_and_worker_refuse_a_schema_that_is_not_current_until_it_is_upgrad
     assert run(database_url, "db", "check")[0] == EXIT_SCHEMA
     code, out = run(database_url, "db", "upgrade")
     assert code == 0 and "已升级" in out, out
-    assert run(database_url, "db", "current") == (0, "数据库结构版本 0002（最新）。\n")
+    assert run(database_url, "db", "current") == (0, f"数据库结构版本 {migrate.head()}（最新）。\n")
     assert run(database_url, "db", "check")[0] == 0
-    assert run(database_url, "db", "upgrade") == (0, "数据库已是最新结构版本 0002，无需升级。\n")
+    assert run(database_url, "db", "upgrade") == (0, f"数据库已是最新结构版本 {migrate.head()}，无需升级。\n")
     code, out = run(database_url, "worker", "--once")
     assert code == 0, out
 
