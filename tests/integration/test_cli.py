@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -91,9 +92,7 @@ def test_a_workflow_with_a_transition_to_an_unknown_state_stops_start_up(
 
 
 def _copy(src: Path, dest: Path) -> Path:
-    dest.mkdir()
-    for f in src.iterdir():
-        (dest / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(src, dest)  # with the scoring sheets' folder
     return dest
 
 
