@@ -130,10 +130,10 @@ def test_tabs_and_line_breaks_stay_allowed_in_multi_line_text(client: TestClient
     assert ok(r)["state"] == "under_review"
 
 
-def test_a_body_that_is_not_json_is_a_bad_request(client: TestClient, people: People) -> None:
+def test_a_body_that_is_not_json_is_refused_in_chinese(client: TestClient, people: People) -> None:
     for raw in (b"{", b"\xff\xfe", b'{"title": }'):
         r = client.post("/api/cases", content=raw, headers={**auth(people.handler), "Content-Type": "application/json"})
-        assert_error(r, 400, "malformed_json")
+        assert "不是有效的 JSON" in assert_error(r, 422, "invalid_request")["message"]
 
 
 @pytest.mark.parametrize(

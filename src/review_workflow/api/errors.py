@@ -17,7 +17,7 @@ from .openapi import method_answer
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {
-    400: ("malformed_json", "请求内容不是有效的 JSON（应为 UTF-8 编码的 JSON 文本）"),
+    400: ("malformed_request", "请求内容无法解析（如损坏的表单或上传文件）"),
     404: ("not_found", "请求的资源不存在"),
     405: ("method_not_allowed", "不支持该请求方法"),
 }

@@ -5,7 +5,8 @@
 - `TextLimits`: no control character (NUL and the like, which PostgreSQL refuses in text) nor lone
   surrogate anywhere a string comes in — the path, the query string, the headers, a JSON body (keys and
   values, at every depth; tab and line breaks allowed there, as in multi-line text) and a form post —
-  refused with 422 `control_character`; a JSON body that does not parse, 400 `malformed_json`.
+  refused with 422 `control_character`; a JSON body that does not parse, 422 `invalid_request` (as
+  FastAPI answered it before, now also for bytes that are not UTF-8, which it answered with an English 400).
   A page (any path outside /api) gets the answer as a Chinese error page.
 """
 
@@ -175,7 +176,7 @@ def check_request(scope: Scope, body: bytes | None) -> None:
         try:
             parsed = json.loads(body)
         except (ValueError, RecursionError):
-            raise BadInput(400, "malformed_json", "请求内容不是有效的 JSON（应为 UTF-8 编码的 JSON 文本）") from None
+            raise BadInput(422, "invalid_request", "请求格式不正确：请求内容不是有效的 JSON（应为 UTF-8 编码的 JSON 文本）") from None
         problems += _refused_places("body", list(_strings(parsed)), multiline=True)
     elif body and content_type.startswith(b"application/x-www-form-urlencoded"):
         form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, errors="replace")

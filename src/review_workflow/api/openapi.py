@@ -5,7 +5,7 @@ which is how they were missed.
 - every route: 422 (a control character in the path, the query or a header; a bad parameter);
 - a route that needs a token: 401, with its `WWW-Authenticate` header;
 - a route with a path parameter: 404 (nothing there, not visible to the user, or an id out of range);
-- a route with a body: 400 (not JSON) and 413 (over 1 MB);
+- a route with a body: 400 (a form or upload that does not parse) and 413 (over 1 MB);
 - a route that takes `If-Match`: the header is required, 409 (stale version) and 428 (missing).
 
 Business answers a route adds of its own (403, 409, 501, 503) stay on the route's `responses=`.
@@ -24,7 +24,7 @@ from starlette.routing import Match
 from ..schemas import ErrorPublic
 
 DESCRIPTIONS = {
-    400: "请求内容不是有效的 JSON（code: malformed_json）",
+    400: "请求内容无法解析，如损坏的表单或上传文件（code: malformed_request）",
     401: "未提供令牌，或令牌无效、已过期、已吊销（code: not_authenticated、token_expired、token_revoked）",
     403: "无权执行，或条件不满足（code: not_permitted、guard_rejected）",
     404: "不存在或无权查看；地址中的编号超出范围（1 至 2147483647）同样如此（code: not_found）",
