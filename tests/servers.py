@@ -1,4 +1,5 @@
-"""Real local servers for delivery tests: an SMTP sink (aiosmtpd) and a webhook receiver.
+"""Real local servers: our own `review-workflow serve` in a process of its own (`running_server`), and for
+delivery tests an SMTP sink (aiosmtpd) and a webhook receiver.
 
 Both bind 127.0.0.1, pick a free port on first start and keep it: `stop()` then `start()` comes
 back on the same port, for "the server was down, now it is up" tests. `start(port=...)` binds a
@@ -17,14 +18,20 @@ import email
 import email.policy
 import json
 import socket
+import subprocess
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Self
 
+import httpx
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -44,6 +51,36 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(args: list[str], log: Path, *, start_seconds: float, **popen: Any) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`args` (a `serve` command line that binds `--port`) run until /api/health answers, then its URL and
+    process; stopped (terminated, then killed) afterwards. A server that exits or does not answer within
+    `start_seconds` fails the test with its log."""
+    port = args[args.index("--port") + 1]
+    with log.open("w") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, **popen)
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + start_seconds
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 # ---------------------------------------------------------------------------------------------

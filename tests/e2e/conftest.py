@@ -13,7 +13,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from review_workflow.config import Settings
 from review_workflow.runtime import build_runtime
 from review_workflow.services import alerts
 from tests.conftest import IN_CI
-from tests.servers import free_port
+from tests.servers import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,33 +90,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         rt.db.dispose()
     port = free_port()
     log = home / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env={**env, "REVIEW_WORKFLOW_NOW": SERVE_DAY},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90  # a loaded machine (other suites in parallel) starts it slowly
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    args = [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    # a loaded machine (other suites in parallel) starts it slowly
+    with running_server(args, log, start_seconds=90, env={**env, "REVIEW_WORKFLOW_NOW": SERVE_DAY}) as (url, _):
         yield Server(url=url, users=json.loads(tokens.read_text(encoding="utf-8")), log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from review_workflow.config import PROJECT_ROOT
-from tests.servers import free_port
+from tests.servers import free_port, running_server
 
 README = PROJECT_ROOT / "README.md"
 README_URL = "http://127.0.0.1:8000"
@@ -57,32 +55,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         done = subprocess.run([*cli(), *args], cwd=home, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
     port = free_port()
-    log = (home / "server.log").open("w")
-    proc = subprocess.Popen(
-        [*cli(), "serve", "--port", str(port)],
-        cwd=home, env={**env, "REVIEW_WORKFLOW_SCHEDULER_ENABLED": "false"}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{(home / 'server.log').read_text()}")
-            time.sleep(0.2)
+    args = [*cli(), "serve", "--port", str(port)]
+    env = {**env, "REVIEW_WORKFLOW_SCHEDULER_ENABLED": "false"}
+    with running_server(args, home / "server.log", start_seconds=60, cwd=home, env=env) as (url, _):
         yield home, url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_the_readme_quick_start_runs_as_written(served: tuple[Path, str]) -> None:

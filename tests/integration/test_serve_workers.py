@@ -15,7 +15,7 @@ import pytest
 from review_workflow.runtime import Runtime
 from tests.conftest import SUBMISSION, People
 from tests.integration.test_readme import cli
-from tests.servers import free_port
+from tests.servers import free_port, running_server
 
 
 def children(pid: int) -> list[int]:
@@ -28,32 +28,10 @@ def served(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[
     port = free_port()
     env = {**os.environ, "REVIEW_WORKFLOW_DATABASE_URL": rt.settings.database_url}
     env["REVIEW_WORKFLOW_NOW"] = rt.clock.now().isoformat()
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [*cli(), "serve", "--port", str(port), "--workers", "2", "--no-scheduler"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240  # seconds on an idle machine; minutes on a starved one
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{(tmp_path / 'server.log').read_text()}")
-            time.sleep(0.2)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    args = [*cli(), "serve", "--port", str(port), "--workers", "2", "--no-scheduler"]
+    # seconds on an idle machine; minutes on a starved one
+    with running_server(args, tmp_path / "server.log", start_seconds=240, env=env) as served:
+        yield served
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
