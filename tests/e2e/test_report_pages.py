@@ -25,8 +25,8 @@ def test_the_legal_office_reads_the_years_figures_and_records_the_submission(
     page = office.page
     page.get_by_role("link", name="年报与考核").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{AGENCY}2026年度行政执法统计年报")
-    expect(page.get_by_test_id("penalties")).to_contain_text("3 宗")
-    expect(page.get_by_test_id("fines")).to_have_text("405,000.00")
+    expect(page.get_by_test_id("penalties")).to_contain_text("4 宗")
+    expect(page.get_by_test_id("fines")).to_have_text("407,000.00")
     expect(page.get_by_test_id("submission-state")).to_have_text("未到报送期")
     expect(page.get_by_test_id("submit-annual")).to_have_count(0)
     office.shot(artifacts, "annual-report-1280.png")
@@ -34,7 +34,7 @@ def test_the_legal_office_reads_the_years_figures_and_records_the_submission(
 
     page.get_by_role("navigation", name="年报与考核").get_by_role("link", name="考核评分").click()
     expect(page.locator("tr[data-item='three_systems'] [data-testid='deduction']")).to_have_text("3")
-    expect(page.get_by_test_id("disclosure-rate")).to_have_text("67%")
+    expect(page.get_by_test_id("disclosure-rate")).to_have_text("75%")
     expect(page.get_by_test_id("sample-officers")).to_contain_text("张伟")
     office.shot(artifacts, "rubric-1280.png")
     _fits(office, DESKTOP["width"])

@@ -113,8 +113,9 @@ def test_the_demo_obeys_the_procedure_it_shows(rt: Runtime, demo: dict[str, int]
 
 
 def test_the_demo_year_has_annual_figures_and_a_rubric(rt: Runtime, demo: dict[str, int]) -> None:
-    """2026 for 郑州市市场监督管理局: three penalties (two major, reviewed), a filing accepted and one running,
-    the major penalty's disclosure run out on 03-11 — so 公示 is not running (−3) and the rate is 2/3."""
+    """2026 for 郑州市市场监督管理局: four penalties (two major, reviewed; one ¥2,000 case closed and drawn for
+    案卷评查), a filing accepted and one running, the major penalty's disclosure run out on 03-11 — so 公示
+    is not running (−3) and the rate is 3/4; evaluated in 2026 but not in 2024 or 2025 (−4)."""
     from sqlalchemy import select
 
     from review_workflow.services import supervision
@@ -124,7 +125,7 @@ def test_the_demo_year_has_annual_figures_and_a_rubric(rt: Runtime, demo: dict[s
         agency = session.scalar(select(Agency.id).where(Agency.name == "郑州市市场监督管理局"))
     assert agency is not None
     report = supervision.annual_report(rt, demo["zhaolei"], agency, 2026)
-    assert (report.penalties.decisions, report.penalties.major, report.penalties.fines) == (3, 2, 405000)
+    assert (report.penalties.decisions, report.penalties.major, report.penalties.fines) == (4, 2, 407000)
     assert (report.filings.on_time, report.filings.pending, report.disclosures.missing) == (1, 1, 1)
     assert report.reviews.rate == 1.0 and report.submission.state == "not_due"
     rubric = supervision.rubric_of(rt, demo["zhaolei"], agency, 2026)
@@ -133,5 +134,7 @@ def test_the_demo_year_has_annual_figures_and_a_rubric(rt: Runtime, demo: dict[s
         "statistics_report": 0,
         "officers_active": 0,
         "three_systems": 3,
+        "case_file_zero_score": 0,
+        "case_file_evaluation_yearly": 4,
     }
-    assert rubric.disclosure_rate == pytest.approx(2 / 3) and [o.name for o in rubric.sample.officers] == ["张伟", "刘洋", "王芳", "李静"]
+    assert rubric.disclosure_rate == pytest.approx(3 / 4) and [o.name for o in rubric.sample.officers] == ["张伟", "刘洋", "王芳", "李静"]
