@@ -158,10 +158,10 @@ def workflows_without_documents(workdir: Path) -> Path:
     out = workdir / "workflows-nodocs"
     if out.exists():
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    # Everything as it is (the scoring sheets under scoring/ included), then the measured one rewritten.
+    shutil.copytree(PROJECT_ROOT / "workflows", out)
     for src in sorted((PROJECT_ROOT / "workflows").glob("*.yaml")):
         if src.stem != WORKFLOW:
-            shutil.copy(src, out / src.name)
             continue
         data = yaml.safe_load(src.read_text(encoding="utf-8"))
         data.pop("documents", None)
