@@ -78,17 +78,22 @@ def evaluation_sheet() -> DocxDocument:
     _score_line(doc)
     tag(doc, "{%p if payload.problems %}")
     body(doc, "发现的问题：", indent=False)
-    grid(
-        doc,
-        PROBLEM_WIDTHS,
-        ["序号", "评查项目", "存在的问题"],
-        "p in payload.problems",
-        ["{{ loop.index }}", "{{ p.item }}", "{{ p.problem }}"],
-    )
+    _problems(doc, "payload.problems")
     tag(doc, "{%p endif %}")
     body(doc, "评查意见：{{ payload.opinion }}")
     body(doc, "评查人员：{{ actor.name }}　　评查日期：{{ doc.date }}")
     return doc
+
+
+def _problems(doc: DocxDocument, source: str) -> None:
+    """The problems found, one row each (序号, 评查项目, 存在的问题), from the list at `source`."""
+    grid(
+        doc,
+        PROBLEM_WIDTHS,
+        ["序号", "评查项目", "存在的问题"],
+        f"p in {source}",
+        ["{{ loop.index }}", "{{ p.item }}", "{{ p.problem }}"],
+    )
 
 
 def evaluation_result() -> DocxDocument:
@@ -103,13 +108,7 @@ def evaluation_result() -> DocxDocument:
     )
     _score_line(doc)
     tag(doc, "{%p if events.score.problems %}")
-    grid(
-        doc,
-        PROBLEM_WIDTHS,
-        ["序号", "评查项目", "存在的问题"],
-        "p in events.score.problems",
-        ["{{ loop.index }}", "{{ p.item }}", "{{ p.problem }}"],
-    )
+    _problems(doc, "events.score.problems")
     tag(doc, "{%p endif %}")
     body(doc, "评查意见：{{ events.score.opinion }}")
     tag(doc, "{%p if event == 'send_results' %}")
