@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...core.payloads import MAX_ID
 from ...services import evaluations
 from ..deps import CurrentUser, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/evaluations", tags=["evaluations"])
 Year = Annotated[int, Field(strict=True, ge=2000, le=2100, description="评查年度（案卷办结的年度）")]
-AgencyId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1, description="被评查机关编号")]
+AgencyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID, description="被评查机关编号")]
 
 
 class DrawRequest(BaseModel):
@@ -37,6 +38,6 @@ def results(
     rt: RuntimeDep,
     user: CurrentUser,
     year: Annotated[int, Query(ge=2000, le=2100)],
-    agency: Annotated[int, Query(ge=1, le=2**31 - 1)],
+    agency: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> list[evaluations.EvaluationResult]:
     return evaluations.results_for(rt, user, agency, year)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...core.errors import InvalidInput, NotPermitted
+from ...core.payloads import MAX_ID
 from ...runtime import Runtime
 from ...schemas import Named
 from ...services import annual_reports, report_sheets, supervision
@@ -20,7 +21,7 @@ from ..common import PageRoute, PageUser, RuntimeDep, VerifiedForm, flash, rende
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
-AgencyId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+AgencyId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def _choice(rt: Runtime, user: int, year: int | None, agency: int | None) -> tuple[int, int, list[Named]]:
