@@ -29,6 +29,8 @@ from .errors import InvalidPayload
 
 # The largest row id: every id column is a 32-bit integer on PostgreSQL, so a larger number can name no row.
 MAX_ID = 2**31 - 1
+# The years a report, a draw or a training record may name (统计年度, 评查年度 …).
+YEAR_MIN, YEAR_MAX = 2000, 2100
 USER_ID = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]  # a user, by id
 CASE_ID = USER_ID  # a case, by id: the same bounds (whether it exists and may be seen: services/case_refs.py)
 # Control characters (NUL and the like; PostgreSQL refuses NUL in text) and lone UTF-16 surrogates (no

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..core import payloads, records
 from ..core.errors import InvalidInput, NotFound, NotPermitted, StaleVersion
+from ..core.payloads import YEAR_MAX, YEAR_MIN
 from ..runtime import Runtime
 from ..storage.db import UnitOfWork
 from ..storage.models import Agency, EvaluationDraw, Instance, User
@@ -78,11 +79,15 @@ def _pool(session: Session, agency_id: int, year: int) -> list[Instance]:
     return [r for r in rows if (on := records.happened_on(r.events, event)) is not None and on.year == year]
 
 
+def _check_year(year: int) -> None:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise InvalidInput(f"评查年度（year）应在 {YEAR_MIN} 至 {YEAR_MAX} 之间")
+
+
 def _check_draw(session: Session, user: User, year: int, agency_id: int, count: int) -> Agency:
     if not supervises(user):
         raise NotPermitted("只有执法监督人员（司法局）可以抽取案卷")
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("评查年度（year）应在 2000 至 2100 之间")
+    _check_year(year)
     if not 1 <= count <= MAX_DRAW:
         raise InvalidInput(f"抽取数量（count）应在 1 至 {MAX_DRAW} 之间")
     agency = session.get(Agency, agency_id)
@@ -267,8 +272,7 @@ def results_for(rt: Runtime, actor_id: int, agency_id: int, year: int) -> list[E
     """`evaluation_results` for a user whose scope covers the agency (a supervisor's level, or its own)."""
     with UnitOfWork(rt.reads) as session:
         user = load_user(session, actor_id)
-        if not 2000 <= year <= 2100:
-            raise InvalidInput("评查年度（year）应在 2000 至 2100 之间")
+        _check_year(year)
         if session.get(Agency, agency_id) is None or not (
             covers(session, user, agency_id) if supervises(user) else user.agency_id == agency_id
         ):

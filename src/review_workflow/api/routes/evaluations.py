@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...core.payloads import MAX_ID
+from ...core.payloads import MAX_ID, YEAR_MAX, YEAR_MIN
 from ...services import evaluations
 from ..deps import CurrentUser, RuntimeDep
 from ..errors import error_responses
 
 router = APIRouter(prefix="/api/evaluations", tags=["evaluations"])
-Year = Annotated[int, Field(strict=True, ge=2000, le=2100, description="评查年度（案卷办结的年度）")]
+Year = Annotated[int, Field(strict=True, ge=YEAR_MIN, le=YEAR_MAX, description="评查年度（案卷办结的年度）")]
 AgencyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID, description="被评查机关编号")]
 
 
@@ -37,7 +37,7 @@ def draw(rt: RuntimeDep, user: CurrentUser, body: DrawRequest) -> evaluations.Dr
 def results(
     rt: RuntimeDep,
     user: CurrentUser,
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    year: Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX)],
     agency: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> list[evaluations.EvaluationResult]:
     return evaluations.results_for(rt, user, agency, year)

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
+from ...core.payloads import YEAR_MAX, YEAR_MIN
 from ...schemas_people import (
     AgenciesPublic,
     AgencyCreate,
@@ -31,7 +32,7 @@ from ..errors import error_responses
 
 router = APIRouter(prefix="/api/admin", tags=["people"])
 ERRORS = error_responses(401, 403, 404, 422)
-Year = Annotated[int, Path(ge=2000, le=2100, description="年度")]
+Year = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description="年度")]
 
 
 def attachment(filename: str, fallback: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...core.payloads import MAX_ID
+from ...core.payloads import MAX_ID, YEAR_MAX, YEAR_MIN
 from ...services import annual_reports, report_sheets, supervision
 from ...services.annual_reports import SubmissionPublic
 from ...services.rubric import Rubric
@@ -18,7 +18,6 @@ from .people import attachment
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 ERRORS = error_responses(401, 403, 404, 422)
-YEAR_MIN, YEAR_MAX = 2000, 2100
 Year = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description="年度（公历年）")]
 AgencyId = Annotated[int, Query(ge=1, le=MAX_ID, description="机关编号")]  # the column is 32-bit
 Format = Annotated[Literal["json", "xlsx"], Query(description="json（默认）或 xlsx")]

@@ -13,14 +13,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...core.errors import InvalidInput, NotPermitted
-from ...core.payloads import MAX_ID
+from ...core.payloads import MAX_ID, YEAR_MAX, YEAR_MIN
 from ...runtime import Runtime
 from ...schemas import Named
 from ...services import annual_reports, report_sheets, supervision
 from ..common import PageRoute, PageUser, RuntimeDep, VerifiedForm, flash, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-Year = Annotated[int | None, Query(ge=2000, le=2100)]
+Year = Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)]
 AgencyId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
@@ -70,7 +70,7 @@ def annual_xlsx(rt: RuntimeDep, user: PageUser, year: Year = None, agency: Agenc
 @router.post("/reports/annual/submission")
 def annual_submit(request: Request, rt: RuntimeDep, user: PageUser, form: VerifiedForm) -> Response:
     year, agency = form.get("year", ""), form.get("agency", "")
-    if not (year.isdigit() and agency.isdigit() and 2000 <= int(year) <= 2100 and 0 < int(agency) < 2**31):
+    if not (year.isdigit() and agency.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX and 0 < int(agency) <= MAX_ID):
         raise InvalidInput("年度或机关有误")
     done = annual_reports.submit(rt, user, int(agency), int(year))
     flash(request, f"已记录：{done.agency.name}{done.year}年度统计年报{done.state_title}（{done.submitted_at}）")
