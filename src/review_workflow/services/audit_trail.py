@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..adapters.file_store import FileStore
 from ..core.audit import ChainBreak, event_hash
+from ..storage import batch
 from ..storage.models import Attachment, AuditEvent, Instance
 
 
@@ -39,7 +40,7 @@ def record(
         prev_hash=instance.last_event_hash,
     )
     row = AuditEvent(**fields, hash=event_hash(**fields))
-    session.add(row)
+    batch.add(session, row)
     instance.last_event_hash, instance.audit_seq = row.hash, seq
     return row
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select, true
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import guards, payloads
@@ -13,11 +13,11 @@ from ..core.errors import GuardRejected, InvalidInput, NotFound, NotPermitted, S
 from ..core.guards import CaseFacts, GuardContext
 from ..runtime import Runtime
 from ..schemas import CasePublic
+from ..storage import batch
 from ..storage.db import UnitOfWork
-from ..storage.models import Deadline, Instance, User
-from . import case_refs, lookups
+from ..storage.models import Instance, User
+from . import case_load, case_refs
 from .actors import as_actor, load_user
-from .lookups import Lookups
 from .moves import apply_event, create_instance
 from .scope import can_see
 from .views import case_public
@@ -43,44 +43,6 @@ def load_case(session: Session, user: User, case_id: int, *, for_update: bool = 
     if inst is None or not can_see(session, user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     return inst
-
-
-def _load_statement(rt: Runtime) -> Select[Any]:
-    stmt = rt.statements.get("fire.load")
-    if stmt is None:
-        stmt = rt.statements["fire.load"] = (
-            select(User, Instance, Instance.agency_id, *lookups.columns(rt), Deadline)
-            .select_from(User)
-            .join(Instance, true())  # one user row beside one case row: a deliberate cross join
-            .outerjoin_from(
-                Instance, Deadline, and_(Deadline.instance_id == Instance.id, Deadline.closed_at.is_(None))
-            )
-            .where(User.id == bindparam("actor_id"), Instance.id == bindparam("case_id"))
-            .options(lazyload(Deadline.responsible))
-            .order_by(Deadline.id)
-            .with_for_update(of=Instance)
-        )
-    return stmt
-
-
-def _actor_and_locked_case(
-    rt: Runtime, session: Session, actor_id: int, case_id: int
-) -> tuple[User, Instance, Lookups]:
-    """The acting user and the case, its row locked until commit, with its running deadlines (one row
-    each, outer-joined) and what its transition may look up (the calendar, who holds a role): one round
-    trip, so that a transition is this read, then its writes (docs/benchmarks.md)."""
-    rows = (
-        session.execute(_load_statement(rt), {"actor_id": actor_id, "case_id": case_id}).unique().all()
-    )
-    if not rows or not rows[0][0].active:
-        load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
-        raise NotFound(f"案件 {case_id} 不存在或无权查看")
-    found = rows[0]
-    user, inst = found[0], found[1]
-    if not can_see(session, user, inst):
-        raise NotFound(f"案件 {case_id} 不存在或无权查看")
-    running = [row[-1] for row in rows if row[-1] is not None]
-    return user, inst, lookups.Lookups(rt, session, dict(found._mapping), running={inst.id: running})
 
 
 def start_case(
@@ -124,13 +86,14 @@ def fire(
 ) -> CasePublic:
     """Fire `event` on the case: check, move, and write every effect in one transaction."""
     with UnitOfWork(rt.sessions) as session:
-        user, inst, found = _actor_and_locked_case(rt, session, actor_id, case_id)
+        user, inst, found = case_load.actor_and_locked_case(rt, session, actor_id, case_id)
         if expected_version is not None and inst.version != expected_version:
             raise StaleVersion(
                 f"案件已被他人更新（当前版本 {inst.version}，提交的版本 {expected_version}），请刷新后重试"
             )
         try:
             apply_event(rt, session, inst, event, user, payload, lookups=found)
+            batch.flush(session)
             session.commit()
         except StaleDataError as exc:
             raise StaleVersion("案件已被他人更新，请刷新后重试") from exc

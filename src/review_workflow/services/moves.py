@@ -21,6 +21,7 @@ from ..core.errors import InvalidInput, InvalidPayload
 from ..core.guards import Actor, CaseFacts, ChildFact, GuardContext
 from ..core.loader import path_spec
 from ..runtime import Runtime
+from ..storage import batch
 from ..storage.models import Agency, Deadline, Instance, User
 from . import agency_rules, audit_trail, case_refs, outbox, required_records, timers
 from .actors import as_actor
@@ -201,6 +202,9 @@ def apply_event(
     _record(inst, t, cleaned, records.record(cleaned, on=today, by=ev.actor_id, seq=ev.seq, child_id=child_id))
     derive(wf.definition, inst)
     running = timers.apply(rt, session, inst, t, before, user, now, running, lookups)
+    tells_parent = wf.definition.is_final(inst.state) and inst.parent_id is not None
+    if t.documents or t.starts or t.notify or tells_parent:
+        batch.flush(session)  # what follows reads the database, which must see this move
     if t.documents or t.starts:
         moved = replace(ctx, case=facts(rt, session, inst, running))  # the case as the move left it
         wanted = [
@@ -216,7 +220,7 @@ def apply_event(
         notify_roles(rt, session, inst, t, ev.seq, now)
     if ctx.rules_used:  # the agency's rule versions the move was decided under
         inst.events = {**inst.events, event: {**inst.events[event], "rules": dict(ctx.rules_used)}}
-    if wf.definition.is_final(inst.state) and inst.parent_id is not None:
+    if tells_parent:
         _tell_parent(rt, session, inst, user)
     return t
 

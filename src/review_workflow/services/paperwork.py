@@ -14,6 +14,7 @@ from ..core.calendar import parse_rule
 from ..core.definitions import Definition, DocumentRef, DocumentSpec, FieldSpec
 from ..core.documents import format_chinese_date, format_document_number, render_document
 from ..runtime import Runtime
+from ..storage import batch
 from ..storage.db import upsert_insert
 from ..storage.models import (
     Agency,
@@ -138,7 +139,7 @@ def issue_documents(
     transition = d.transition(audit_event.event)
     if not refs:
         return []
-    session.flush()  # the audit event's id, which each document points to
+    batch.flush(session)  # the audit event's id, which each document points to
     people = _people(session, d, instance)
     # Every number first: a document may cite the others of the same move (双书同达), and the numbers a
     # case records (record_number_as) are in its fields before anything renders.

@@ -16,6 +16,7 @@ from ..core.definitions import Definition, RuleChoice, TimerSpec, TransitionSpec
 from ..core.errors import CalendarNotPublished
 from ..core.guards import OpenTimer
 from ..runtime import Runtime
+from ..storage import batch
 from ..storage.models import Deadline, Instance, User
 from .lookups import Lookups
 
@@ -191,7 +192,7 @@ class _Opening:
             opened_at=self.at,
         )
         row.due, row.warning, row.provisional = schedule(self.lookups.calendar(), row)
-        self.session.add(row)
+        batch.add(self.session, row)
         return [r for r in running if r.closed_at is None] + [row]
 
 

@@ -1,0 +1,85 @@
+"""One transition's read: the acting user, the case with its row locked, its running deadlines and
+what the move may look up (the calendar in use, who holds a role), in one statement — so that a
+transition is this read, then its writes sent together (storage/batch.py, docs/benchmarks.md).
+
+The rows are read with Core, not the ORM, and held in the transaction's write batch, which writes back
+what the move changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, Select, and_, bindparam, select, true
+from sqlalchemy.orm import Session, aliased
+
+from ..core.errors import NotFound
+from ..runtime import Runtime
+from ..storage import batch
+from ..storage.models import Agency, Deadline, Instance, User
+from . import lookups
+from .actors import load_user
+from .lookups import Lookups
+from .scope import can_see
+
+# The tables one transition's read joins, each under its own prefix in the row (see `_load_statement`).
+_ACTOR, _ACTOR_AGENCY = aliased(User.__table__, name="actor"), aliased(Agency.__table__, name="actor_agency")
+_CASE, _CASE_AGENCY = Instance.__table__, aliased(Agency.__table__, name="case_agency")
+_HANDLER, _COUNTERPART = aliased(User.__table__, name="handler"), aliased(Agency.__table__, name="counterpart")
+_RUNNING = Deadline.__table__
+_PREFIXED = {"u": _ACTOR, "ua": _ACTOR_AGENCY, "c": _CASE, "ca": _CASE_AGENCY, "h": _HANDLER, "cp": _COUNTERPART, "d": _RUNNING}
+# Per prefix, each column's attribute and its label in the row.
+_LABELS = {prefix: [(col.key, f"{prefix}_{col.key}") for col in table.columns] for prefix, table in _PREFIXED.items()}
+
+
+def _load_statement(rt: Runtime) -> Select[Any]:
+    stmt = rt.statements.get("fire.load")
+    if stmt is None:
+        columns = [table.c[key].label(label) for prefix, table in _PREFIXED.items() for key, label in _LABELS[prefix]]
+        stmt = rt.statements["fire.load"] = (
+            select(*columns, *lookups.columns(rt))
+            .select_from(_ACTOR)
+            .join(_ACTOR_AGENCY, _ACTOR_AGENCY.c.id == _ACTOR.c.agency_id)
+            .join(_CASE, true())  # one user row beside one case row: a deliberate cross join
+            .join(_CASE_AGENCY, _CASE_AGENCY.c.id == _CASE.c.agency_id)
+            .join(_HANDLER, _HANDLER.c.id == _CASE.c.handler_id)
+            .outerjoin(_COUNTERPART, _COUNTERPART.c.id == _CASE.c.counterpart_agency_id)
+            .outerjoin(_RUNNING, and_(_RUNNING.c.instance_id == _CASE.c.id, _RUNNING.c.closed_at.is_(None)))
+            .where(_ACTOR.c.id == bindparam("actor_id"), _CASE.c.id == bindparam("case_id"))
+            .order_by(_RUNNING.c.id)
+            .with_for_update(of=_CASE)
+        )
+    return stmt
+
+
+def _part(row: RowMapping, prefix: str) -> dict[str, Any] | None:
+    """The columns of one joined table in a row of `_load_statement`; None where an outer join found none."""
+    values = {key: row[label] for key, label in _LABELS[prefix]}
+    return values if values["id"] is not None else None
+
+
+def actor_and_locked_case(
+    rt: Runtime, session: Session, actor_id: int, case_id: int
+) -> tuple[User, Instance, Lookups]:
+    """The acting user and the case, its row locked until commit, with its running deadlines (one row
+    each, outer-joined) and the lookups seeded; the case and its deadlines are tracked by the
+    transaction's write batch."""
+    conn: Connection = session.connection()
+    rows = list(conn.execute(_load_statement(rt), {"actor_id": actor_id, "case_id": case_id}).mappings())
+    if not rows or not rows[0]["u_active"]:
+        load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
+        raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    held, first = batch.begin(session, conn), rows[0]
+    user, inst = held.load(User, _part(first, "u") or {}, track=False), held.load(Instance, _part(first, "c") or {})
+    counterpart = _part(first, "cp")
+    user.__dict__["agency"] = held.load(Agency, _part(first, "ua") or {}, track=False)
+    inst.__dict__.update(  # what the move reads of them and never writes
+        agency=held.load(Agency, _part(first, "ca") or {}, track=False),
+        handler=held.load(User, _part(first, "h") or {}, track=False),
+        counterpart_agency=held.load(Agency, counterpart, track=False) if counterpart else None,
+    )
+    if not can_see(session, user, inst):
+        raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    running = [held.load(Deadline, values) for r in rows if (values := _part(r, "d")) is not None]
+    fetched = {**first, "agency_id": inst.agency_id}  # Lookups picks the calendar stamp and role holders
+    return user, inst, lookups.Lookups(rt, session, fetched, running={inst.id: running})
