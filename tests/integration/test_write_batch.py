@@ -74,12 +74,11 @@ def test_added_rows_get_their_ids_and_defaults_and_a_later_change_is_an_update(
     case = start_case(rt, people.handler.id, "major_decision_review", "某案", "某公司")
     with UnitOfWork(rt.sessions) as session:
         held = batch.begin(session, session.connection())
-        row = Deadline(  # no extensions, pauses or escalate_to given: the column defaults apply
-            instance_id=case.id, agency_id=people.agency_id, timer="t", kind="deadline", title="期限", rule="5wd",
-            warn_before="1wd", start=date(2026, 3, 2), due=date(2026, 3, 9), warning=date(2026, 3, 6),
-            provisional=False, status="open", opened_at=NOW,
+        row = batch.add(  # no extensions, pauses or escalate_to given: the column defaults apply
+            session, Deadline, instance_id=case.id, agency_id=people.agency_id, timer="t", kind="deadline",
+            title="期限", rule="5wd", warn_before="1wd", start=date(2026, 3, 2), due=date(2026, 3, 9),
+            warning=date(2026, 3, 6), provisional=False, status="open", opened_at=NOW,
         )
-        batch.add(session, row)
         held.send()
         assert isinstance(row.id, int) and row.id > 0
         row.status, row.closed_at = "closed", NOW
@@ -95,8 +94,9 @@ def test_added_rows_get_their_ids_and_defaults_and_a_later_change_is_an_update(
 def test_without_a_batch_rows_go_through_the_orm(rt: Runtime, people: People) -> None:
     case = start_case(rt, people.handler.id, "major_decision_review", "某案", "某公司")
     with UnitOfWork(rt.sessions) as session:
-        row = AuditEvent(instance_id=case.id, seq=50, event="x", to_state="y", payload={"a": 1}, at=NOW, hash="h")
-        batch.add(session, row)
+        row = batch.add(
+            session, AuditEvent, instance_id=case.id, seq=50, event="x", to_state="y", payload={"a": 1}, at=NOW, hash="h"
+        )
         assert row in session.new
         batch.flush(session)
         assert row.id is not None

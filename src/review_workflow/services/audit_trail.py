@@ -39,8 +39,7 @@ def record(
         at=at,
         prev_hash=instance.last_event_hash,
     )
-    row = AuditEvent(**fields, hash=event_hash(**fields))
-    batch.add(session, row)
+    row = batch.add(session, AuditEvent, **fields, hash=event_hash(**fields))
     instance.last_event_hash, instance.audit_seq = row.hash, seq
     return row
 

@@ -22,24 +22,36 @@ from .actors import load_user
 from .lookups import Lookups
 from .scope import can_see
 
-# The tables one transition's read joins, each under its own prefix in the row (see `_load_statement`).
-_ACTOR, _ACTOR_AGENCY = aliased(User.__table__, name="actor"), aliased(Agency.__table__, name="actor_agency")
+# The tables one transition's read joins, each under its own prefix in the row (see `_load_statement`),
+# with the columns the move uses: all of the case, its deadlines and agencies; of the acting user what
+# makes an Actor (and `active`), of the handler the name. A row read in part raises on the rest
+# (WriteBatch.load), so a column added to what a move reads must be added here.
+_ACTOR, _HANDLER = aliased(User.__table__, name="actor"), aliased(User.__table__, name="handler")
 _CASE, _CASE_AGENCY = Instance.__table__, aliased(Agency.__table__, name="case_agency")
-_HANDLER, _COUNTERPART = aliased(User.__table__, name="handler"), aliased(Agency.__table__, name="counterpart")
-_RUNNING = Deadline.__table__
-_PREFIXED = {"u": _ACTOR, "ua": _ACTOR_AGENCY, "c": _CASE, "ca": _CASE_AGENCY, "h": _HANDLER, "cp": _COUNTERPART, "d": _RUNNING}
+_COUNTERPART, _RUNNING = aliased(Agency.__table__, name="counterpart"), Deadline.__table__
+_ACTOR_COLUMNS = (
+    "id", "name", "agency_id", "roles", "active", "certificate_no", "certificate_valid_from",
+    "certificate_valid_until", "legal_qualification", "first_review_on", "certificate_status",
+)  # fmt: skip
+_PREFIXED = {
+    "u": (_ACTOR, _ACTOR_COLUMNS),
+    "c": (_CASE, tuple(_CASE.c.keys())),
+    "ca": (_CASE_AGENCY, tuple(_CASE_AGENCY.c.keys())),
+    "h": (_HANDLER, ("id", "name", "agency_id")),
+    "cp": (_COUNTERPART, tuple(_COUNTERPART.c.keys())),
+    "d": (_RUNNING, tuple(_RUNNING.c.keys())),
+}
 # Per prefix, each column's attribute and its label in the row.
-_LABELS = {prefix: [(col.key, f"{prefix}_{col.key}") for col in table.columns] for prefix, table in _PREFIXED.items()}
+_LABELS = {prefix: [(key, f"{prefix}_{key}") for key in keys] for prefix, (_, keys) in _PREFIXED.items()}
 
 
 def _load_statement(rt: Runtime) -> Select[Any]:
     stmt = rt.statements.get("fire.load")
     if stmt is None:
-        columns = [table.c[key].label(label) for prefix, table in _PREFIXED.items() for key, label in _LABELS[prefix]]
+        columns = [table.c[key].label(label) for prefix, (table, _) in _PREFIXED.items() for key, label in _LABELS[prefix]]
         stmt = rt.statements["fire.load"] = (
             select(*columns, *lookups.columns(rt))
             .select_from(_ACTOR)
-            .join(_ACTOR_AGENCY, _ACTOR_AGENCY.c.id == _ACTOR.c.agency_id)
             .join(_CASE, true())  # one user row beside one case row: a deliberate cross join
             .join(_CASE_AGENCY, _CASE_AGENCY.c.id == _CASE.c.agency_id)
             .join(_HANDLER, _HANDLER.c.id == _CASE.c.handler_id)
@@ -71,15 +83,20 @@ def actor_and_locked_case(
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     held, first = batch.begin(session, conn), rows[0]
     user, inst = held.load(User, _part(first, "u") or {}, track=False), held.load(Instance, _part(first, "c") or {})
-    counterpart = _part(first, "cp")
-    user.__dict__["agency"] = held.load(Agency, _part(first, "ua") or {}, track=False)
+    values = _part(first, "cp")
+    agency, counterpart = held.load(Agency, _part(first, "ca") or {}, track=False), None
+    if values is not None:
+        counterpart = held.load(Agency, values, track=False)
     inst.__dict__.update(  # what the move reads of them and never writes
-        agency=held.load(Agency, _part(first, "ca") or {}, track=False),
-        handler=held.load(User, _part(first, "h") or {}, track=False),
-        counterpart_agency=held.load(Agency, counterpart, track=False) if counterpart else None,
+        agency=agency, handler=held.load(User, _part(first, "h") or {}, track=False), counterpart_agency=counterpart
     )
     if not can_see(session, user, inst):
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
+    # The acting user's agency (the issuer of the move's documents): the case's or its counterpart's,
+    # but for a supervisor of another agency.
+    user.__dict__["agency"] = next(
+        (a for a in (agency, counterpart) if a is not None and a.id == user.agency_id), None
+    ) or session.get(Agency, user.agency_id)
     running = [held.load(Deadline, values) for r in rows if (values := _part(r, "d")) is not None]
     fetched = {**first, "agency_id": inst.agency_id}  # Lookups picks the calendar stamp and role holders
     return user, inst, lookups.Lookups(rt, session, fetched, running={inst.id: running})

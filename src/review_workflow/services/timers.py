@@ -173,7 +173,10 @@ class _Opening:
         field = spec.opens.from_field
         start = records.first(field, inst.data, inst.events) if field else None
         choice = spec.rule.field if isinstance(spec.rule, RuleChoice) else None
-        row = Deadline(
+        calendar = self.lookups.calendar()  # asked first: its query must not flush a row without its due date
+        row = batch.add(
+            self.session,
+            Deadline,
             instance_id=self.inst.id,
             agency_id=self.inst.agency_id,
             timer=name,
@@ -191,8 +194,7 @@ class _Opening:
             status="open",
             opened_at=self.at,
         )
-        row.due, row.warning, row.provisional = schedule(self.lookups.calendar(), row)
-        batch.add(self.session, row)
+        row.due, row.warning, row.provisional = schedule(calendar, row)
         return [r for r in running if r.closed_at is None] + [row]
 
 

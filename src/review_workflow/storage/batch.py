@@ -36,7 +36,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session, instrumentation
+from sqlalchemy.orm import Session, instrumentation, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 _KEY = "write_batch"
@@ -74,9 +74,12 @@ class WriteBatch:
     def load(self, model: type[T], values: dict[str, Any], *, track: bool = True) -> T:
         """A row of `model` from column values read by the caller, tracked for changes unless the move
         only reads it. Built the way the ORM's loader builds one (no constructor, no attribute events);
-        it belongs to no session, so a relationship the caller does not set reads as None."""
+        it belongs to no session, so a relationship the caller does not set reads as None. A row read
+        in part is detached, so that reading a column it lacks raises instead of giving None."""
         row = instrumentation.manager_of_class(model).new_instance()
         row.__dict__.update(values)
+        if len(values) < len(_table(row).columns):
+            make_transient_to_detached(row)
         if track:
             self._tracked.append((row, _columns(row)))
         return row  # type: ignore[no-any-return]
@@ -110,13 +113,18 @@ def begin(session: Session, conn: Connection) -> WriteBatch:
     return batch
 
 
-def add(session: Session, row: Any) -> None:
-    """Write `row` with the transaction's batch if it has one, else through the ORM."""
-    batch = session.info.get(_KEY)
+def add(session: Session, model: type[T], **values: Any) -> T:
+    """A new row of `model`, written with the transaction's batch if it has one (built like a loaded
+    row: the ORM's constructor costs more than the rest of the row's life), else through the ORM."""
+    batch: WriteBatch | None = session.info.get(_KEY)
     if batch is None:
+        row = model(**values)
         session.add(row)
-    else:
-        batch.add(row)
+        return row
+    row = instrumentation.manager_of_class(model).new_instance()
+    row.__dict__.update(values)
+    batch.add(row)
+    return row  # type: ignore[no-any-return]
 
 
 def flush(session: Session) -> None:
