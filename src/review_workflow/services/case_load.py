@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, and_, bindparam, select, true
+from sqlalchemy import Connection, Row, Select, and_, bindparam, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..core.errors import NotFound
@@ -41,14 +41,18 @@ _PREFIXED = {
     "cp": (_COUNTERPART, tuple(_COUNTERPART.c.keys())),
     "d": (_RUNNING, tuple(_RUNNING.c.keys())),
 }
-# Per prefix, each column's attribute and its label in the row.
-_LABELS = {prefix: [(key, f"{prefix}_{key}") for key in keys] for prefix, (_, keys) in _PREFIXED.items()}
+# Where each prefix's columns sit in a row (they come first, in this order; the lookups follow).
+_SLICES: dict[str, tuple[slice, tuple[str, ...]]] = {}
+for _prefix, (_, _keys) in _PREFIXED.items():
+    _start = sum(len(keys) for _, keys in _SLICES.values())
+    _SLICES[_prefix] = (slice(_start, _start + len(_keys)), _keys)
+_LOOKUPS_FROM = sum(len(keys) for _, keys in _SLICES.values())
 
 
 def _load_statement(rt: Runtime) -> Select[Any]:
     stmt = rt.statements.get("fire.load")
     if stmt is None:
-        columns = [table.c[key].label(label) for prefix, (table, _) in _PREFIXED.items() for key, label in _LABELS[prefix]]
+        columns = [table.c[key].label(f"{prefix}_{key}") for prefix, (table, keys) in _PREFIXED.items() for key in keys]
         stmt = rt.statements["fire.load"] = (
             select(*columns, *lookups.columns(rt))
             .select_from(_ACTOR)
@@ -64,9 +68,10 @@ def _load_statement(rt: Runtime) -> Select[Any]:
     return stmt
 
 
-def _part(row: RowMapping, prefix: str) -> dict[str, Any] | None:
+def _part(row: Row[Any], prefix: str) -> dict[str, Any] | None:
     """The columns of one joined table in a row of `_load_statement`; None where an outer join found none."""
-    values = {key: row[label] for key, label in _LABELS[prefix]}
+    where, keys = _SLICES[prefix]
+    values = dict(zip(keys, row[where], strict=True))
     return values if values["id"] is not None else None
 
 
@@ -77,8 +82,9 @@ def actor_and_locked_case(
     each, outer-joined) and the lookups seeded; the case and its deadlines are tracked by the
     transaction's write batch."""
     conn: Connection = session.connection()
-    rows = list(conn.execute(_load_statement(rt), {"actor_id": actor_id, "case_id": case_id}).mappings())
-    if not rows or not rows[0]["u_active"]:
+    result = conn.execute(_load_statement(rt), {"actor_id": actor_id, "case_id": case_id})
+    rows = result.all()
+    if not rows or not rows[0].u_active:
         load_user(session, actor_id)  # refuses an unknown or inactive user; else the case is what is missing
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     held, first = batch.begin(session, conn), rows[0]
@@ -98,5 +104,6 @@ def actor_and_locked_case(
         (a for a in (agency, counterpart) if a is not None and a.id == user.agency_id), None
     ) or session.get(Agency, user.agency_id)
     running = [held.load(Deadline, values) for r in rows if (values := _part(r, "d")) is not None]
-    fetched = {**first, "agency_id": inst.agency_id}  # Lookups picks the calendar stamp and role holders
+    looked_up = list(result.keys())[_LOOKUPS_FROM:]
+    fetched = {**dict(zip(looked_up, first[_LOOKUPS_FROM:], strict=True)), "agency_id": inst.agency_id}
     return user, inst, lookups.Lookups(rt, session, fetched, running={inst.id: running})

@@ -139,9 +139,15 @@ def _table(row: Any) -> Table:
     return type(row).__table__  # type: ignore[no-any-return]
 
 
+_KEYS: dict[str, tuple[str, ...]] = {}  # each table's column keys
+
+
 def _columns(row: Any) -> dict[str, Any]:
-    state = row.__dict__
-    return {c.key: state[c.key] for c in _table(row).columns if c.key in state}
+    table, state = _table(row), row.__dict__
+    keys = _KEYS.get(table.name)
+    if keys is None:
+        keys = _KEYS[table.name] = tuple(table.columns.keys())
+    return {key: state[key] for key in keys if key in state}
 
 
 def _changed(row: Any, snapshot: dict[str, Any]) -> dict[str, Any]:
