@@ -431,7 +431,7 @@ def section_http(ctx: Ctx) -> Result:
                                 "p99 < 150 ms", paced["p99_ms"] < 150)
             rows.append((name, f"2, open loop {rate:g}/s", f"{paced['requests']:,}", f"{paced['seconds']:.1f}",
                          f"{paced['rps']:,.1f}", f"{paced['p50_ms']:.1f}", f"{paced['p99_ms']:.1f}",
-                         str(sum(paced["errors"].values())), "yes" if paced["ran_out_of_cases"] else "no"))
+                         str(sum(paced["errors"].values())), "yes" if paced["ran_out_of_cases"] else "no", busy(paced)))
             for workers, got in runs.items():
                 rps = got["rps"]
                 if workers == 1:
@@ -440,15 +440,16 @@ def section_http(ctx: Ctx) -> Result:
                     cmp, ratio = f"1 worker {fmt_rate(runs[1]['rps'])}", f"{rps / runs[1]['rps']:.2f}× the throughput"
                 target = ("≥ 1.6×", rps / runs[1]["rps"] >= 1.6) if workers == 2 else ("", None)
                 res.rows.append(Row("http", f"{workers} worker{'s' if workers > 1 else ''}, {name}",
-                                    f"{fmt_rate(rps)}, p50 {got['p50_ms']:.1f} ms, p99 {got['p99_ms']:.1f} ms", cmp, ratio,
+                                    f"{fmt_rate(rps)}, p50 {got['p50_ms']:.1f} ms, p99 {got['p99_ms']:.1f} ms, "
+                                    f"machine {busy(got)} busy", cmp, ratio,
                                     *target))
                 rows.append((name, str(workers), f"{got['requests']:,}", f"{got['seconds']:.1f}", f"{rps:,.1f}",
                              f"{got['p50_ms']:.1f}", f"{got['p99_ms']:.1f}", str(sum(got["errors"].values())),
-                             "yes" if got["ran_out_of_cases"] else "no"))
+                             "yes" if got["ran_out_of_cases"] else "no", busy(got)))
             res.rows.append(paced_row)
             rt.db.dispose()
     res.details.append(
-        f"uvicorn `--factory bench_app:create --workers N` on PostgreSQL; the load generator "
+        f"`review-workflow serve --workers N --no-scheduler` (as deployed) on PostgreSQL; the load generator "
         f"(scripts/bench_http_load.py, its own process, asyncio, 8 keep-alive connections) fires submit then "
         f"approve on cases pre-created in drafting, with the right If-Match; {ctx.p.http_warmup:.0f} s warm-up, "
         f"then {ctx.p.http_seconds:.0f} s measured. The machine has {os.cpu_count()} cores shared by the "
@@ -456,8 +457,14 @@ def section_http(ctx: Ctx) -> Result:
         "on the same database (median of three runs: before, between and after the servers). Open loop: "
         f"requests due at {OPEN_LOOP_SHARE:.0%} of the 2-process closed-loop rate, 32 connections, each latency "
         "counted from when its request was due (`bench_http_load.py --rate`).\n\n" + markdown_table(
-            ("workflow", "workers", "requests", "s", "req/s", "p50 ms", "p99 ms", "errors", "ran out of cases"), rows))
+            ("workflow", "workers", "requests", "s", "req/s", "p50 ms", "p99 ms", "errors", "ran out of cases",
+             f"machine busy (of {os.cpu_count()} cores)"), rows))
     return res
+
+
+def busy(run: dict[str, Any]) -> str:
+    """How busy the whole machine was during a run: where it is near 100%, more processes cannot help."""
+    return f"{run['machine_busy']:.0%}" if "machine_busy" in run else "n/a"
 
 
 # -- main ---------------------------------------------------------------------------------------------------

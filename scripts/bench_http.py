@@ -1,6 +1,6 @@
 """HTTP: transitions per second through the API, uvicorn with 1 and 2 worker processes, on PostgreSQL.
 
-The server is `bench_app:create` under uvicorn (`--workers N`); the load comes from
+The server is `review-workflow serve --workers N` (as deployed); the load comes from
 scripts/bench_http_load.py in its own process. Compared, in the same run and on the same database, with
 the same events fired in process through services.cases.fire (what the HTTP layer adds).
 """
@@ -38,11 +38,9 @@ def free_port() -> int:
 @contextmanager
 def server(url: str, workflows_dir: Path | None, workers: int) -> Iterator[int]:
     port = free_port()
-    cmd = [
-        sys.executable, "-m", "uvicorn", "--app-dir", str(SCRIPTS), "--factory", "bench_app:create",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--no-access-log", "--log-level", "warning",
-        "--timeout-worker-healthcheck", "60",  # a slow start on a busy machine is not a dead worker
+    cmd = [  # as deployed (docs/deployment.md)
+        str(Path(sys.executable).with_name("review-workflow")), "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--no-scheduler",
     ]
     env = {**os.environ, **settings_env(url, workflows_dir)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -96,5 +94,20 @@ def load(
         "--cases", str(listed), "--concurrency", str(concurrency), "--seconds", str(seconds),
         "--warmup", str(warmup), "--rate", str(rate),
     ]
+    before = cpu_times()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + warmup + 120, check=True)
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    after = cpu_times()
+    got = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    if before and after:  # how busy the whole machine was (server, PostgreSQL, load generator)
+        got["machine_busy"] = 1 - (after[1] - before[1]) / max(1, after[0] - before[0])
+    return got
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """The machine's CPU time so far, all cores (Linux /proc/stat): (total, idle), in ticks."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return None
+    return sum(ticks), ticks[3] + ticks[4]  # idle + iowait

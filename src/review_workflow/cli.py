@@ -251,6 +251,7 @@ def serve(
     import uvicorn
 
     from .api.app import create_app
+    from .api.serving import run_processes
 
     if not scheduler:  # in the environment, so that every worker process reads it
         os.environ["REVIEW_WORKFLOW_SCHEDULER_ENABLED"] = "false"
@@ -266,9 +267,8 @@ def serve(
     # Each worker process builds its own runtime from the same environment (the database URL included).
     os.environ["REVIEW_WORKFLOW_DATABASE_URL"] = rt.settings.database_url
     rt.db.dispose()
-    uvicorn.run(
+    run_processes(
         "review_workflow.api.app:from_environment",
-        factory=True,
         host=host,
         port=port,
         workers=workers,
