@@ -1,8 +1,12 @@
 """Load generator for the HTTP benchmark; runs as its own process, started by scripts/bench.py.
 
-Each virtual user keeps one HTTP/1.1 keep-alive connection and takes cases from the list one at a
-time: `submit` as the handler (If-Match: 1), then `approve` as the reviewer (If-Match: 2), so every
-request fires a real event on a real case. Plain asyncio streams rather than an HTTP library: on a
+Each virtual user takes cases from the list one at a time: `submit` as the handler (If-Match: 1), then
+`approve` as the reviewer (If-Match: 2), so every request fires a real event on a real case; both on
+one HTTP/1.1 keep-alive connection, opened for the case. A new connection per case lets the server's
+processes share the users as each frees up (the kernel hands a connection to a process waiting in
+accept), as a proxy in front of them would; with connections kept for the whole run, whichever
+process accepted more of them at the start kept them (7 of 8 was seen), and two processes measured
+what one can do (`--keep-connections` for that mode). Plain asyncio streams rather than an HTTP library: on a
 two-core machine the client's own CPU time is taken from the server it measures, so it is kept small.
 Bounded: it stops after --seconds, or when the cases run out. Prints one JSON line.
 
@@ -57,6 +61,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     tokens = json.loads(Path(args.tokens).read_text())
     cases = iter(json.loads(Path(args.cases).read_text()))
     latencies: list[float] = []
+    timeline: list[tuple[float, str, float]] = []  # (due, s after the warm-up; event; latency ms) for --dump
     errors: dict[str, int] = {}
     start = time.perf_counter()
     warm_end = start + args.warmup
@@ -74,9 +79,14 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         return slot
 
     async def user() -> None:
-        reader, writer = await asyncio.open_connection(args.host, args.port)
+        connection = None
         try:
             for case in cases:
+                if connection is None or not args.keep_connections:
+                    if connection is not None:
+                        connection[1].close()
+                    connection = await asyncio.open_connection(args.host, args.port)
+                reader, writer = connection
                 for event, who, version, body in (
                     ("submit", "handler", 1, SUBMIT),
                     ("approve", "reviewer", 2, APPROVE),
@@ -88,14 +98,19 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                     t1 = time.perf_counter()
                     if t0 >= warm_end:
                         latencies.append(t1 - t0)
+                        if args.dump:
+                            timeline.append((round(t0 - warm_end, 4), event, round((t1 - t0) * 1e3, 2)))
                         last_done[0] = max(last_done[0], t1)
                     if status != 200:
                         errors[str(status)] = errors.get(str(status), 0) + 1
                         break
         finally:
-            writer.close()
+            if connection is not None:
+                connection[1].close()
 
     await asyncio.gather(*(user() for _ in range(args.concurrency)))
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(sorted(timeline)))
     window = last_done[0] - warm_end
     latencies.sort()
 
@@ -124,6 +139,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rate", type=float, default=0.0, help="open loop: requests per second in all (0: closed loop)")
+    parser.add_argument(
+        "--keep-connections", action="store_true",
+        help="one connection per simulated user for the whole run (default: a new one for each case, so that "
+        "connections spread over the server's processes as they free up, as behind a proxy)",
+    )
+    parser.add_argument("--dump", default="", help="write every measured request (due time, event, latency) to this JSON file")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(main_async(args))))
 

@@ -250,7 +250,7 @@ def serve(
     """启动 Web 服务（网页、REST API 与 /docs）。数据库结构不是最新时不启动（退出码 4），端口被占用时退出码 5。"""
     import uvicorn
 
-    from .api.app import create_app
+    from .api.app import create_app, served
     from .api.serving import run_processes
 
     if not scheduler:  # in the environment, so that every worker process reads it
@@ -262,7 +262,7 @@ def serve(
         raise typer.Exit(EXIT_PORT_BUSY)
     typer.echo(f"服务地址 http://{host}:{port}  接口文档 http://{host}:{port}/docs")
     if workers == 1:
-        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        uvicorn.run(served(create_app(rt)), host=host, port=port, log_level="info")
         return
     # Each worker process builds its own runtime from the same environment (the database URL included).
     os.environ["REVIEW_WORKFLOW_DATABASE_URL"] = rt.settings.database_url
