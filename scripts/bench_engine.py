@@ -27,7 +27,8 @@ REVIEWER = Actor(id=2, name="王芳", agency_id=1, roles=frozenset({"reviewer"})
 
 
 def ours_walk(settings: Any) -> Callable[[int], int]:
-    engine = load_workflows(settings)[WORKFLOW].engine
+    workflows, _ = load_workflows(settings)
+    engine = workflows[WORKFLOW].engine
     steps = [
         (event, HANDLER if role == "handler" else REVIEWER, payload, dest)
         for event, role, payload, dest in REVIEW_PATH
@@ -38,7 +39,8 @@ def ours_walk(settings: Any) -> Callable[[int], int]:
             row = SimpleNamespace(state="drafting")
             for event, actor, payload, _ in steps:
                 facts = CaseFacts(id=i, agency_id=1, handler_id=HANDLER.id, state=row.state)
-                engine.fire(row, event, GuardContext(actor, facts, payload, TODAY))
+                t = engine.check(row.state, event, actor, facts)
+                engine.fire(row, t, GuardContext(actor, facts, payload, TODAY, event=event))
             assert row.state == "approved"
         return cases * len(steps)
 

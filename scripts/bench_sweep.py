@@ -28,8 +28,8 @@ DUE = 1_000
 CASES = 1_000  # the deadlines are spread over this many cases
 INDEXES = ("ix_deadlines_warn_pending", "ix_deadlines_overdue_pending")
 COLUMNS = (
-    "id", "instance_id", "agency_id", "timer", "title", "rule", "extensions", "warn_before", "start", "due",
-    "warning", "provisional", "responsible_id", "escalate_to", "status", "opened_at",
+    "id", "instance_id", "agency_id", "timer", "title", "rule", "extensions", "pauses", "warn_before", "start",
+    "due", "warning", "provisional", "responsible_id", "escalate_to", "status", "opened_at",
 )
 
 
@@ -57,7 +57,7 @@ def rows(first_id: int, count: int, responsible: int, agency: int, cases: list[i
     for i in range(first_id, first_id + count):
         due = ahead[i % 200]
         yield (
-            i, cases[i % len(cases)], agency, "review_period", "法制审核期限", "10wd", "[]", "2wd",
+            i, cases[i % len(cases)], agency, "review_period", "法制审核期限", "10wd", "[]", "[]", "2wd",
             due - timedelta(days=14), due, due - timedelta(days=2), False, responsible, '["agency_head"]', "open",
             opened,
         )
