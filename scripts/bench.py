@@ -450,7 +450,7 @@ def section_http(ctx: Ctx) -> Result:
             rt.db.dispose()
     res.details.append(
         f"`review-workflow serve --workers N --no-scheduler` (as deployed) on PostgreSQL; the load generator "
-        f"(scripts/bench_http_load.py, its own process, asyncio, 8 keep-alive connections) fires submit then "
+        f"(scripts/bench_http_load.py, its own process, asyncio, 8 users, each with a keep-alive connection per case) fires submit then "
         f"approve on cases pre-created in drafting, with the right If-Match; {ctx.p.http_warmup:.0f} s warm-up, "
         f"then {ctx.p.http_seconds:.0f} s measured. The machine has {os.cpu_count()} cores shared by the "
         "server, PostgreSQL and the load generator. In process = `services.cases.fire` for the same events "
