@@ -89,10 +89,9 @@ def actor_and_locked_case(
         raise NotFound(f"案件 {case_id} 不存在或无权查看")
     held, first = batch.begin(session, conn), rows[0]
     user, inst = held.load(User, _part(first, "u") or {}, track=False), held.load(Instance, _part(first, "c") or {})
-    values = _part(first, "cp")
-    agency, counterpart = held.load(Agency, _part(first, "ca") or {}, track=False), None
-    if values is not None:
-        counterpart = held.load(Agency, values, track=False)
+    agency = held.load(Agency, _part(first, "ca") or {}, track=False)
+    counterpart_row = _part(first, "cp")
+    counterpart = held.load(Agency, counterpart_row, track=False) if counterpart_row is not None else None
     inst.__dict__.update(  # what the move reads of them and never writes
         agency=agency, handler=held.load(User, _part(first, "h") or {}, track=False), counterpart_agency=counterpart
     )
@@ -103,7 +102,7 @@ def actor_and_locked_case(
     user.__dict__["agency"] = next(
         (a for a in (agency, counterpart) if a is not None and a.id == user.agency_id), None
     ) or session.get(Agency, user.agency_id)
-    running = [held.load(Deadline, values) for r in rows if (values := _part(r, "d")) is not None]
+    running = [held.load(Deadline, deadline) for r in rows if (deadline := _part(r, "d")) is not None]
     looked_up = list(result.keys())[_LOOKUPS_FROM:]
     fetched = {**dict(zip(looked_up, first[_LOOKUPS_FROM:], strict=True)), "agency_id": inst.agency_id}
     return user, inst, lookups.Lookups(rt, session, fetched, running={inst.id: running})

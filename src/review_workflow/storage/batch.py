@@ -170,8 +170,11 @@ def _version_column(row: Any) -> str | None:
     return col.key if col is not None else None
 
 
-# Statements by shape: SQLite's one per row, PostgreSQL's one per batch.
-_STATEMENTS: dict[Any, Any] = {}
+# Statements by shape, built once: SQLite's one per row, PostgreSQL's one per batch (its shape is the
+# sequence of its rows' shapes; the workflows make a few dozen, the cap is for a pathological one).
+_ON_SQLITE: dict[tuple[str, bool, tuple[str, ...], str | None], _OnSqlite] = {}
+_ON_POSTGRESQL: dict[tuple[tuple[str, bool, tuple[str, ...], str | None], ...], Any] = {}
+_MAX_SHAPES = 1000
 
 
 def _row_statement(w: _Write, prefix: str = "") -> Any:
@@ -225,9 +228,9 @@ class _OnSqlite:
 
 def _send_on_sqlite(conn: Connection, writes: list[_Write]) -> None:
     for w in writes:
-        prepared = _STATEMENTS.get(w.shape)
+        prepared = _ON_SQLITE.get(w.shape)
         if prepared is None:
-            prepared = _STATEMENTS[w.shape] = _OnSqlite.of(w, conn.dialect)
+            prepared = _ON_SQLITE[w.shape] = _OnSqlite.of(w, conn.dialect)
         result = conn.exec_driver_sql(prepared.sql, prepared.params(w))
         if w.insert:
             w.row.id = result.scalar_one()
@@ -239,14 +242,16 @@ def _send_as_one_statement(conn: Connection, writes: list[_Write]) -> None:
     """One statement, one round trip: each write a CTE that returns its position (and an inserted
     row's id); all of them run, against one snapshot, whatever the outer SELECT reads."""
     shape = tuple(w.shape for w in writes)
-    stmt = _STATEMENTS.get(shape)
+    stmt = _ON_POSTGRESQL.get(shape)
     if stmt is None:
+        if len(_ON_POSTGRESQL) >= _MAX_SHAPES:
+            _ON_POSTGRESQL.clear()
         parts = []
         for n, w in enumerate(writes):
             inserted = w.table.c.id if w.insert else cast(null(), Integer).label("id")
             cte = _row_statement(w, f"w{n}_").returning(literal_column(str(n)).label("n"), inserted).cte(f"w{n}")
             parts.append(select(cte.c.n, cte.c.id))
-        stmt = _STATEMENTS[shape] = parts[0] if len(parts) == 1 else union_all(*parts)
+        stmt = _ON_POSTGRESQL[shape] = parts[0] if len(parts) == 1 else union_all(*parts)
     params = {key: value for n, w in enumerate(writes) for key, value in _params(w, f"w{n}_").items()}
     answered = {n: inserted_id for n, inserted_id in conn.execute(stmt, params)}
     for n, w in enumerate(writes):
