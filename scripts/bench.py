@@ -178,17 +178,18 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
                         f"floor {fmt_rate(1 / t['floor'])}", f"{t['ours_docs'] / t['floor']:.2f}× the cost")
                 )
             if with_spiff:
-                goal = 4.0 if kind == "sqlite" else 1.7
                 speed = t["spiff"] / t["ours"]
                 spiff_res.rows.append(
                     Row("spiff", f"{label(kind)}, per persisted transition", fmt_time(t["ours"]),
                         f"Spiff {fmt_time(t['spiff'])}",
-                        f"{speed:.2f}× faster" if speed >= 1 else f"{1 / speed:.2f}× slower", f"≥ {goal}× faster",
-                        speed >= goal)
+                        f"{speed:.2f}× faster" if speed >= 1 else f"{1 / speed:.2f}× slower", "faster",
+                        speed > 1)
                 )
                 spiff_res.details.append(
                     f"{label(kind)}: the floor is {t['spiff'] / t['floor']:.1f}× cheaper than SpiffWorkflow "
-                    f"(floor {fmt_time(t['floor'])}, Spiff {fmt_time(t['spiff'])}, ours {fmt_time(t['ours'])})."
+                    f"(floor {fmt_time(t['floor'])}, Spiff {fmt_time(t['spiff'])}, ours {fmt_time(t['ours'])}). "
+                    "The target is issue 13's, ahead of SpiffWorkflow; issue 6 asked for 4× (SQLite) and 1.7× "
+                    "(PostgreSQL), more than the floor itself is ahead of it here."
                 )
             if ctx.profile and ratio > target:
                 ops = ctx.p.profile_ops
@@ -202,7 +203,7 @@ def section_persisted(ctx: Ctx, with_floor_docs: bool, with_spiff: bool) -> list
                 floor_res.profiles.append(profile(
                     partial(prof_floor.run, floor_cases), f"The floor, {label(kind)} (for comparison)",
                     ("transition", "bench_persist.py")))
-            if ctx.profile and with_spiff and t["spiff"] / t["ours"] < (4.0 if kind == "sqlite" else 1.7):
+            if ctx.profile and with_spiff and t["spiff"] / t["ours"] <= 1:
                 prof_spiff = bp.Spiff(rt.db, c)
                 spiff_cases = prof_spiff.prepare(max(5, ctx.p.profile_ops // 2))
                 spiff_res.profiles.append(profile(
