@@ -41,12 +41,19 @@ _PREFIXED = {
     "cp": (_COUNTERPART, tuple(_COUNTERPART.c.keys())),
     "d": (_RUNNING, tuple(_RUNNING.c.keys())),
 }
-# Where each prefix's columns sit in a row (they come first, in this order; the lookups follow).
-_SLICES: dict[str, tuple[slice, tuple[str, ...]]] = {}
-for _prefix, (_, _keys) in _PREFIXED.items():
-    _start = sum(len(keys) for _, keys in _SLICES.values())
-    _SLICES[_prefix] = (slice(_start, _start + len(_keys)), _keys)
-_LOOKUPS_FROM = sum(len(keys) for _, keys in _SLICES.values())
+
+
+def _slices() -> dict[str, tuple[slice, tuple[str, ...]]]:
+    """Where each prefix's columns sit in a row: they come first, in this order; the lookups follow."""
+    where, start = {}, 0
+    for prefix, (_, keys) in _PREFIXED.items():
+        where[prefix] = (slice(start, start + len(keys)), keys)
+        start += len(keys)
+    return where
+
+
+_SLICES = _slices()
+_LOOKUPS_FROM = sum(len(keys) for _, keys in _PREFIXED.values())
 
 
 def _load_statement(rt: Runtime) -> Select[Any]:

@@ -72,17 +72,15 @@ class WriteBatch:
         self._new: list[Any] = []
 
     def load(self, model: type[T], values: dict[str, Any], *, track: bool = True) -> T:
-        """A row of `model` from column values read by the caller, tracked for changes unless the move
-        only reads it. Built the way the ORM's loader builds one (no constructor, no attribute events);
-        it belongs to no session, so a relationship the caller does not set reads as None. A row read
-        in part is detached, so that reading a column it lacks raises instead of giving None."""
-        row = instrumentation.manager_of_class(model).new_instance()
-        row.__dict__.update(values)
+        """A row of `model` from column values read by the caller (`_built`), tracked for changes unless
+        the move only reads it. It belongs to no session, so a relationship the caller does not set reads
+        as None; a row read in part is detached, so that reading a column it lacks raises instead."""
+        row = _built(model, values)
         if len(values) < len(_table(row).columns):
             make_transient_to_detached(row)
         if track:
             self._tracked.append((row, _columns(row)))
-        return row  # type: ignore[no-any-return]
+        return row
 
     def add(self, row: Any) -> None:
         self._new.append(row)
@@ -114,16 +112,23 @@ def begin(session: Session, conn: Connection) -> WriteBatch:
 
 
 def add(session: Session, model: type[T], **values: Any) -> T:
-    """A new row of `model`, written with the transaction's batch if it has one (built like a loaded
-    row: the ORM's constructor costs more than the rest of the row's life), else through the ORM."""
+    """A new row of `model`, written with the transaction's batch if it has one (`_built`), else
+    through the ORM."""
     batch: WriteBatch | None = session.info.get(_KEY)
     if batch is None:
         row = model(**values)
         session.add(row)
         return row
+    row = _built(model, values)
+    batch.add(row)
+    return row
+
+
+def _built(model: type[T], values: dict[str, Any]) -> T:
+    """A row of `model` holding `values`, made the way the ORM's loader makes one: no constructor, no
+    attribute events (the constructor cost more than the rest of a move's row)."""
     row = instrumentation.manager_of_class(model).new_instance()
     row.__dict__.update(values)
-    batch.add(row)
     return row  # type: ignore[no-any-return]
 
 
